@@ -1,0 +1,49 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is here for them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HONCHO := $(VENV)/bin/honcho
+
+.PHONY: setup run test lint format migrate worker beat clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py load_demo_data
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: web server, Celery worker and beat."; \
+		$(HONCHO) -f Procfile.dev start; \
+	else \
+		echo "No REDIS_URL: emails are sent in-process and printed on this console."; \
+		$(HONCHO) -f Procfile.local start; \
+	fi
+
+test: setup
+	$(PY) manage.py makemigrations --check --dry-run --settings=clinic.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: setup
+	$(VENV)/bin/celery -A clinic worker --loglevel=info
+
+beat: setup
+	$(VENV)/bin/celery -A clinic beat --loglevel=info --schedule=/tmp/clinic-celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,178 @@
+"""The transactional outbox: queue an email with the change that causes it, send it once.
+
+One function per email lives beside the feature that sends it; each calls `email_queue`.
+Templates are `templates/emails/<name>-subject.txt`, `-body.txt` and `-body.html`.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH_SIZE = 500
+
+
+def email_queue(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    send_after: datetime | None = None,
+) -> OutboundEmail:
+    """Write an outbox row inside the caller's transaction and queue it after commit.
+
+    Calling it again with the same idempotency key returns the existing row and queues nothing,
+    so a retried request or task cannot send an email twice. `context` is JSON and must hold no
+    clinical content: ids, links and the minimum a person needs to act.
+    A `send_after` in the future (a reminder) is not queued now: the beat sweeper sends it when due.
+    """
+    with transaction.atomic():
+        email, created = OutboundEmail.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "to": to,
+                "template": template,
+                "context": context,
+                "send_after": send_after or timezone.now(),
+            },
+        )
+        if created and email.send_after <= timezone.now():
+            transaction.on_commit(lambda: email_publish(email_id=email.pk), robust=True)
+    return email
+
+
+def email_publish(*, email_id: int) -> bool:
+    """Hand an email to the broker. False when the broker is unreachable: the sweeper retries."""
+    from .tasks import send_outbound_email
+
+    queued = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+    queued.update(last_queued_at=timezone.now())
+    try:
+        send_outbound_email.delay(email_id)
+    except Exception:
+        logger.warning("Broker unavailable; outbound email %s left for the sweeper.", email_id, exc_info=True)
+        queued.update(last_queued_at=None)
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    sent: bool
+    reason: str
+
+
+def email_send(*, email_id: int) -> SendOutcome:
+    """Send one outbox email, at most once per successful attempt.
+
+    The row is locked while sending, so two deliveries of the same task cannot both send; a row
+    already sent is skipped. A failure is recorded with a backoff and left pending for the
+    sweeper, until OUTBOX_MAX_ATTEMPTS marks it failed.
+    """
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return SendOutcome(sent=False, reason="missing")
+        if email.status != OutboundEmail.Status.PENDING:
+            return SendOutcome(sent=False, reason=f"already {email.status}")
+        now = timezone.now()
+        if email.send_after > now:
+            return SendOutcome(sent=False, reason="not due")
+        try:
+            render_email(email).send()
+        except Exception as exc:
+            _record_failure(email, exc, now)
+            return SendOutcome(sent=False, reason="error")
+        email.status = OutboundEmail.Status.SENT
+        email.attempts += 1
+        email.sent_at = now
+        email.last_error = ""
+        email.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+    return SendOutcome(sent=True, reason="sent")
+
+
+def _record_failure(email: OutboundEmail, exc: Exception, now: datetime) -> None:
+    email.attempts += 1
+    email.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        email.status = OutboundEmail.Status.FAILED
+        logger.error("Outbound email %s failed after %s attempts.", email.pk, email.attempts)
+    else:
+        backoff = settings.OUTBOX_RETRY_BASE_SECONDS * 4 ** (email.attempts - 1)
+        email.send_after = now + timedelta(seconds=backoff)
+        logger.warning(
+            "Outbound email %s attempt %s failed; retry in %ss.", email.pk, email.attempts, backoff
+        )
+    email.last_queued_at = None
+    email.save(update_fields=["attempts", "last_error", "status", "send_after", "last_queued_at"])
+
+
+def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
+    context = {
+        **email.context,
+        "SITE_URL": settings.SITE_URL,
+        "CLINIC_NAME": settings.CLINIC_NAME,
+        "CLINIC_PHONE": settings.CLINIC_PHONE,
+    }
+    subject = " ".join(render_to_string(f"emails/{email.template}-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{email.template}-body.txt", context),
+        to=[email.to],
+        headers={"Message-ID": email.message_id},
+    )
+    message.attach_alternative(render_to_string(f"emails/{email.template}-body.html", context), "text/html")
+    return message
+
+
+def outbox_sweep() -> int:
+    """Queue every pending email that is due and not already in the broker (or stuck there).
+
+    Covers a broker that was down at commit, a worker that died, retries after backoff and
+    scheduled emails such as reminders. Returns how many were queued.
+    """
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    due_ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, send_after__lte=now)
+        .exclude(last_queued_at__gte=stale_before)
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
+    )
+    queued = 0
+    for email_id in due_ids:
+        if not email_publish(email_id=email_id):
+            break
+        queued += 1
+    return queued
+
+
+def email_retry(*, email_id: int) -> None:
+    """Staff give a failed email another round of attempts."""
+    with transaction.atomic():
+        updated = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
+            status=OutboundEmail.Status.PENDING, attempts=0, send_after=timezone.now(), last_queued_at=None
+        )
+        if updated:
+            transaction.on_commit(lambda: email_publish(email_id=email_id), robust=True)
+
+
+def email_test_message(*, to: str) -> OutboundEmail:
+    """A message with no patient content, to check that delivery works end to end."""
+    sent_at = timezone.now()
+    return email_queue(
+        to=to,
+        template="test-message",
+        context={"requested_at": sent_at.isoformat()},
+        idempotency_key=f"test-message:{to}:{sent_at.isoformat()}",
+    )

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from clinic.demo import demo_data_load
+
+
+class Command(BaseCommand):
+    help = "Load demo locations and one staff login per role (idempotent; refused when DEBUG is off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for a local first run only: DEBUG is off.")
+        logins = demo_data_load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Staff sign in at /staff/ with:"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<22} username {login.username:<12} password {login.password}")

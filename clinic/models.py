@@ -1,0 +1,137 @@
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class SexAtBirth(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    UNKNOWN = "unknown", _("Prefer not to say")
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Other")
+
+
+class Patient(models.Model):
+    """A person the clinic cares for. Intake, referrals and appointments all point here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language, default=Language.ENGLISH
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = PhoneNumberField(_("mobile phone"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact"), max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
+    )
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.date_of_birth:%Y-%m-%d})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+
+class Location(models.Model):
+    """A clinic site where patients are seen."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    address_line1 = models.CharField(_("address"), max_length=200)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2)
+    postal_code = models.CharField(_("ZIP code"), max_length=10)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    arrival_notes = models.TextField(_("parking and arrival notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        street = ", ".join(part for part in (self.address_line1, self.address_line2) if part)
+        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+
+
+class OutboundEmail(models.Model):
+    """One email in the transactional outbox. Written in the transaction that causes it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    to = models.EmailField(_("recipient"))
+    template = models.CharField(_("template"), max_length=100)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    last_queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "send_after"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} #{self.pk} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so a receiving server can drop a redelivered copy."""
+        return f"<{uuid.uuid5(uuid.NAMESPACE_URL, self.idempotency_key)}@pain-clinic-portal>"

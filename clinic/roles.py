@@ -1,0 +1,63 @@
+"""Staff roles are Django groups; this table is the one place that says what each may do.
+
+Each app's migration that adds models calls `sync_roles` again, so groups stay in step.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+FRONT_DESK = "Front desk"
+CLINICIAN = "Clinician"
+CLINIC_ADMINISTRATOR = "Clinic administrator"
+
+ROLE_LABELS = {
+    FRONT_DESK: _("Front desk"),
+    CLINICIAN: _("Clinician"),
+    CLINIC_ADMINISTRATOR: _("Clinic administrator"),
+}
+
+
+def _crud(model: str, *actions: str) -> set[str]:
+    app_label, model_name = model.split(".")
+    return {f"{app_label}.{action}_{model_name}" for action in actions or ("add", "change", "delete", "view")}
+
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    FRONT_DESK: (
+        _crud("clinic.patient", "add", "change", "view")
+        | _crud("clinic.location", "view")
+        | _crud("clinic.outboundemail", "view")
+    ),
+    CLINICIAN: (
+        _crud("clinic.patient", "change", "view")
+        | _crud("clinic.location", "view")
+        | _crud("clinic.outboundemail", "view")
+    ),
+    CLINIC_ADMINISTRATOR: (
+        _crud("clinic.patient")
+        | _crud("clinic.location")
+        | _crud("clinic.outboundemail", "view", "change")
+        | _crud("auth.user", "add", "change", "view")
+        | _crud("auth.group", "view")
+    ),
+}
+
+
+def sync_roles(apps) -> None:
+    """Create the groups and give each exactly its permissions (for use in data migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, permission_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        permissions = [
+            permission
+            for permission in permission_model.objects.select_related("content_type")
+            if f"{permission.content_type.app_label}.{permission.codename}" in permission_names
+        ]
+        group.permissions.set(permissions)

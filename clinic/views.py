@@ -1,0 +1,64 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .selectors import active_locations
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    return render(request, "clinic/home.html", {"locations": active_locations()})
+
+
+@require_GET
+def new_patient(request):
+    return render(request, "clinic/new_patient.html")
+
+
+@require_GET
+def request_appointment(request):
+    return render(request, "clinic/request_appointment.html", {"locations": active_locations()})
+
+
+@require_GET
+def referring_providers(request):
+    return render(request, "clinic/referring_providers.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For a load balancer: 200 when the database (and Redis, when configured) answer."""
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return "error"
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+    except Exception:
+        logger.exception("Health check: Redis unreachable")
+        return "error"
+    return "ok"

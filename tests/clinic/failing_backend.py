@@ -1,0 +1,10 @@
+import smtplib
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An email backend whose server hangs up, as an unreachable SMTP relay would."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")

@@ -1,0 +1,37 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from clinic.demo import DEMO_STAFF
+from clinic.models import Location
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_demo_data_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    counts = (Location.objects.count(), User.objects.count())
+    passwords = list(User.objects.order_by("pk").values_list("password", flat=True))
+
+    call_command("load_demo_data")
+
+    assert (Location.objects.count(), User.objects.count()) == counts
+    assert list(User.objects.order_by("pk").values_list("password", flat=True)) == passwords
+
+
+def test_each_printed_demo_login_signs_in_with_its_role(client, settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    printed = capsys.readouterr().out
+
+    for login in DEMO_STAFF:
+        assert login.username in printed and login.password in printed
+        assert client.login(username=login.username, password=login.password)
+        assert User.objects.get(username=login.username).groups.filter(name=login.role).exists()
+
+
+def test_demo_data_is_refused_outside_a_local_run(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo_data")

@@ -1,0 +1,14 @@
+import os
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes"}
+
+
+def need(available: bool, what: str) -> None:
+    """Skip a test whose service is missing; with REQUIRE_SERVICES=1 (CI) fail it instead."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available.", pytrace=False)
+    pytest.skip(f"{what} not available; set it up or run `.ci/run`.")
