@@ -127,6 +127,12 @@ def test_database_url() -> str:
     return f"postgres://{user}{password}@{host}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
 
 
+def use_broker(url: str, *, eager: bool) -> None:
+    """Point this process's Celery app at `url`, dropping connections made to any earlier broker."""
+    celery_app.conf.update(broker_url=url, task_always_eager=eager)
+    celery_app._after_fork()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, redis_server, smtp_sink, tmp_path_factory):
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://...)")
@@ -158,10 +164,10 @@ def celery_worker(django_db_setup, django_db_blocker, redis_server, smtp_sink, t
         wait_for(lambda: "ready." in log_path.read_text() or process.poll() is not None, timeout=60,
                  message="the Celery worker to start")  # fmt: skip
         assert process.poll() is None, log_path.read_text()
-        celery_app.conf.update(broker_url=redis_server.url, task_always_eager=False)
+        use_broker(redis_server.url, eager=False)
         yield process
     finally:
-        celery_app.conf.update(task_always_eager=True)
+        use_broker(redis_server.url, eager=True)
         process.terminate()
         try:
             process.wait(timeout=20)
