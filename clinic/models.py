@@ -135,3 +135,27 @@ class OutboundEmail(models.Model):
     def message_id(self) -> str:
         """The same for every attempt, so a receiving server can drop a redelivered copy."""
         return f"<{uuid.uuid5(uuid.NAMESPACE_URL, self.idempotency_key)}@pain-clinic-portal>"
+
+
+def _random_upload_path(instance, filename: str) -> str:
+    # Never the sender's file name: it could traverse paths or pass for another type.
+    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Upload(models.Model):
+    """A document or image a person sent us, checked by content and stored outside any public URL."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(upload_to=_random_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("appointments/", views.request_appointment, name="request_appointment"),
     path("referring-providers/", views.referring_providers, name="referring_providers"),
     path("healthz", views.healthz, name="healthz"),
+    path("intake/", include("intake.urls")),
+    path("referrals/", include("referrals.urls")),
     path("staff/", admin.site.urls),
 ]
