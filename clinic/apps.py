@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _keep_staff_roles_in_step(sender, apps=global_apps, **kwargs):
+    # Migrations create the groups; this restores them after a flush (which re-sends
+    # post_migrate), as Django does for content types and permissions.
+    from .roles import sync_roles
+
+    sync_roles(apps)
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = _("Clinic")
+
+    def ready(self) -> None:
+        post_migrate.connect(_keep_staff_roles_in_step, sender=self)

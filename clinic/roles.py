@@ -26,11 +26,29 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         _crud("clinic.patient", "add", "change", "view")
         | _crud("clinic.location", "view")
         | _crud("clinic.outboundemail", "view")
+        | _crud("intake.intake", "add", "view")
+        | _crud("intake.staffalert", "view")
+        | _crud("referrals.referral", "view", "triage", "decide")
+        | _crud("referrals.referringprovider", "view", "change", "verify")
+        | _crud("appointments.appointmentrequest", "view", "change")
+        | _crud("appointments.appointment", "add", "view", "change")
+        | _crud("appointments.appointmentevent", "view")
+        | _crud("appointments.physician", "view")
+        | _crud("appointments.locationhours", "view")
     ),
     CLINICIAN: (
         _crud("clinic.patient", "change", "view")
         | _crud("clinic.location", "view")
         | _crud("clinic.outboundemail", "view")
+        | _crud("referrals.referral", "view", "decide")
+        | _crud("referrals.referringprovider", "view")
+        | _crud("intake.intake", "add", "view", "review")
+        | _crud("intake.staffalert", "view", "acknowledge")
+        | _crud("appointments.appointmentrequest", "view")
+        | _crud("appointments.appointment", "view", "change")
+        | _crud("appointments.appointmentevent", "view")
+        | _crud("appointments.physician", "view")
+        | _crud("appointments.locationhours", "view")
     ),
     CLINIC_ADMINISTRATOR: (
         _crud("clinic.patient")
@@ -38,6 +56,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("clinic.outboundemail", "view", "change")
         | _crud("auth.user", "add", "change", "view")
         | _crud("auth.group", "view")
+        | _crud("referrals.referral", "view", "triage", "decide")
+        | _crud("referrals.referringprovider", "view", "change", "verify")
+        | _crud("intake.intake", "add", "view", "review")
+        | _crud("intake.staffalert", "view", "acknowledge")
+        | _crud("appointments.appointmentrequest", "view", "change")
+        | _crud("appointments.appointment", "add", "view", "change")
+        | _crud("appointments.appointmentevent", "view")
+        | _crud("appointments.physician")
+        | _crud("appointments.locationhours")
     ),
 }
 
@@ -47,9 +74,11 @@ def sync_roles(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Historical app configs of a migration have no models module, which create_permissions needs.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

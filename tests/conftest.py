@@ -12,3 +12,10 @@ def need(available: bool, what: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available.", pytrace=False)
     pytest.skip(f"{what} not available; set it up or run `.ci/run`.")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
