@@ -1,5 +1,6 @@
 """Demo data for a first run. Idempotent: loading it twice changes nothing."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
@@ -46,10 +47,54 @@ DEMO_STAFF = [
 ]
 
 
+# Appointments: who can be booked, and when each location is open (weekday: opens, closes).
+DEMO_PHYSICIANS = [
+    {
+        "first_name": "Maya",
+        "last_name": "Okafor",
+        "credentials": "MD",
+        "locations": ["Riverside Main Campus"],
+    },
+    {
+        "first_name": "Daniel",
+        "last_name": "Reyes",
+        "credentials": "DO",
+        "locations": ["Riverside Main Campus", "Northside Procedure Center"],
+    },
+]
+DEMO_LOCATION_HOURS = {
+    "Riverside Main Campus": {day: (datetime.time(8), datetime.time(17)) for day in range(5)},
+    "Northside Procedure Center": {day: (datetime.time(7, 30), datetime.time(15, 30)) for day in (0, 2, 4)},
+}
+
+
+def _demo_appointments_setup(locations: dict[str, Location]) -> None:
+    from appointments.models import LocationHours, Physician
+
+    for data in DEMO_PHYSICIANS:
+        physician, _created = Physician.objects.get_or_create(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            defaults={"credentials": data["credentials"]},
+        )
+        physician.locations.add(*(locations[name] for name in data["locations"]))
+    for name, week in DEMO_LOCATION_HOURS.items():
+        for weekday, (opens_at, closes_at) in week.items():
+            LocationHours.objects.get_or_create(
+                location=locations[name],
+                weekday=weekday,
+                defaults={"opens_at": opens_at, "closes_at": closes_at},
+            )
+
+
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
+    locations = {}
     for location in DEMO_LOCATIONS:
-        Location.objects.get_or_create(name=location["name"], defaults=location)
+        locations[location["name"]], _created = Location.objects.get_or_create(
+            name=location["name"], defaults=location
+        )
+    _demo_appointments_setup(locations)
     for login in DEMO_STAFF:
         user, created = User.objects.get_or_create(
             username=login.username,
@@ -63,4 +108,11 @@ def demo_data_load() -> list[DemoLogin]:
             user.set_password(login.password)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=login.role))
-    return DEMO_STAFF
+    return [*DEMO_STAFF, _demo_referring_provider()]
+
+
+def _demo_referring_provider() -> DemoLogin:
+    from referrals.demo import demo_referring_provider_load
+
+    username, password = demo_referring_provider_load()
+    return DemoLogin("Referring provider (sign in at /referrals/sign-in/)", username, password)

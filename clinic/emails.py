@@ -7,6 +7,7 @@ Templates are `templates/emails/<name>-subject.txt`, `-body.txt` and `-body.html
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -132,7 +133,22 @@ def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
         headers={"Message-ID": email.message_id},
     )
     message.attach_alternative(render_to_string(f"emails/{email.template}-body.html", context), "text/html")
+    for attachment in email.context.get("attachments", []):
+        message.attach(_attachment_part(attachment))
     return message
+
+
+def _attachment_part(attachment: dict) -> MIMEText:
+    """A text attachment stored in the context: {"filename", "content", "subtype", "params"}.
+
+    Used for calendar files (text/calendar; method=REQUEST or CANCEL), built when the email is queued
+    so that a later send carries exactly the state it was written with.
+    """
+    part = MIMEText(attachment["content"], attachment.get("subtype", "plain"), "utf-8")
+    for name, value in attachment.get("params", {}).items():
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def outbox_sweep() -> int:
@@ -155,6 +171,21 @@ def outbox_sweep() -> int:
             break
         queued += 1
     return queued
+
+
+def email_withdraw_pending(*, idempotency_key_prefix: str, reason: str) -> int:
+    """Stop emails that are not sent yet (reminders of a visit that was cancelled or moved).
+
+    Marks the pending rows whose key starts with the prefix failed, with the reason as last error,
+    so the sweeper and the send task skip them (the task re-checks the status under the row lock).
+    Returns how many were stopped.
+    """
+    with transaction.atomic():
+        return OutboundEmail.objects.filter(
+            idempotency_key__startswith=idempotency_key_prefix, status=OutboundEmail.Status.PENDING
+        ).update(
+            status=OutboundEmail.Status.FAILED, last_error=f"Withdrawn: {reason}"[:1000], last_queued_at=None
+        )
 
 
 def email_retry(*, email_id: int) -> None:

@@ -17,21 +17,6 @@ def home(request):
     return render(request, "clinic/home.html", {"locations": active_locations()})
 
 
-@require_GET
-def new_patient(request):
-    return render(request, "clinic/new_patient.html")
-
-
-@require_GET
-def request_appointment(request):
-    return render(request, "clinic/request_appointment.html", {"locations": active_locations()})
-
-
-@require_GET
-def referring_providers(request):
-    return render(request, "clinic/referring_providers.html")
-
-
 @never_cache
 @require_GET
 def healthz(request):

@@ -1,5 +1,20 @@
 from django.urls import path
 
+from . import views
+
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("verify-email/resend/", views.resend_verification, name="resend_verification"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
+    path("sign-in/", views.ProviderLoginView.as_view(), name="login"),
+    path("sign-out/", views.ProviderLogoutView.as_view(), name="logout"),
+    path("mine/", views.referral_list, name="list"),
+    path("new/", views.referral_new, name="new"),
+    path("icd10/", views.icd10_lookup, name="icd10"),
+    path("<uuid:public_id>/", views.referral_detail, name="detail"),
+    path("<uuid:public_id>/documents/", views.referral_add_documents, name="add_documents"),
+    path("<uuid:public_id>/cancel/", views.referral_cancel, name="cancel"),
+    path("<uuid:public_id>/documents/<uuid:document_id>/", views.document_download, name="document"),
+]

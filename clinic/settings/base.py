@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "clinic",
     "intake",
     "referrals",
+    "appointments",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,30 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env("CLINIC_NAME", default="Riverside Interventional Pain Center")
 CLINIC_PHONE = env("CLINIC_PHONE", default="(555) 010-2000")
 
+# Intake: a draft expires this many days after it was started; the patient is reminded a few days before.
+# Patient links (resume, invitation) are signed and stop working after INTAKE_LINK_MAX_AGE_DAYS.
+INTAKE_DRAFT_DAYS = env.int("INTAKE_DRAFT_DAYS", default=30)
+INTAKE_REMINDER_DAYS_BEFORE = env.int("INTAKE_REMINDER_DAYS_BEFORE", default=5)
+INTAKE_LINK_MAX_AGE_DAYS = env.int("INTAKE_LINK_MAX_AGE_DAYS", default=INTAKE_DRAFT_DAYS)
+# Staff alerts (red flags, PHQ-9 item 9) go to these addresses, or to every active user in the
+# Clinician group when empty.
+CLINIC_ALERT_EMAILS = env.list("CLINIC_ALERT_EMAILS", default=[])
+# The clinic's licensed questionnaire wording (ODI, NDI, DN4); without it those are not offered.
+# Its JSON shape is documented in intake/instruments/licensed.py.
+INSTRUMENT_WORDING_FILE = env.str("INSTRUMENT_WORDING_FILE", default="")
+
+# Appointments: reminders this many hours before a visit (beat checks every
+# APPOINTMENT_REMINDER_SWEEP_SECONDS); patient links; how far ahead a patient may ask.
+APPOINTMENT_REMINDER_OFFSETS_HOURS = [
+    int(hours) for hours in env.list("APPOINTMENT_REMINDER_OFFSETS_HOURS", default=["72", "24"])
+]
+APPOINTMENT_REMINDER_SWEEP_SECONDS = env.int("APPOINTMENT_REMINDER_SWEEP_SECONDS", default=300)
+APPOINTMENT_LINK_MAX_AGE_DAYS = env.int("APPOINTMENT_LINK_MAX_AGE_DAYS", default=180)
+APPOINTMENT_VERIFY_LINK_MAX_AGE_HOURS = env.int("APPOINTMENT_VERIFY_LINK_MAX_AGE_HOURS", default=72)
+APPOINTMENT_MAX_DAYS_AHEAD = env.int("APPOINTMENT_MAX_DAYS_AHEAD", default=365)
+# Told when a patient cancels or asks for another time; the Front desk group's emails when empty.
+CLINIC_STAFF_EMAILS = env.list("CLINIC_STAFF_EMAILS", default=[])
+
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 # A pending email that was queued this long ago and is still not sent is re-queued by beat.
@@ -205,6 +230,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "clinic.tasks.outbox_sweep_task", "schedule": OUTBOX_SWEEP_SECONDS},
+    "appointment-reminders": {
+        "task": "appointments.tasks.appointment_reminders_task",
+        "schedule": APPOINTMENT_REMINDER_SWEEP_SECONDS,
+    },
+    # Intake drafts: reminder emails a few days before expiry, then expiry itself.
+    "intake-drafts": {"task": "intake.tasks.intake_drafts_task", "schedule": 60 * 60},
 }
 
 CACHES = {

@@ -1,0 +1,214 @@
+"""Reads for appointments, including the little this app needs from the intake and referrals apps.
+
+The intake and referral reads are kept here, in a few small functions, so that a change in those
+apps' models touches one place.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Patient
+from clinic.roles import FRONT_DESK
+
+from .models import (
+    Appointment,
+    AppointmentRequest,
+    AppointmentStatus,
+    LocationHours,
+    Physician,
+    RequestStatus,
+)
+
+# --- Intake (intake/models.py) -----------------------------------------------------------------------
+
+# Safety-flag code prefixes that decide what can be booked, shown in the queue.
+QUEUE_FLAG_PREFIXES = (
+    "drug:",
+    "device:",
+    "allergy:iodinated_contrast",
+    "infection_defer",
+    "pregnancy_possible",
+)
+
+
+def with_intake_summary(requests: QuerySet[AppointmentRequest]) -> QuerySet[AppointmentRequest]:
+    """Annotate each request with its patient's latest intake: status, red-flag tier, safety flags.
+
+    One query for the whole list (correlated subqueries), whatever its length.
+    """
+    from intake.models import Intake
+
+    latest = Intake.objects.filter(patient=OuterRef("patient")).order_by("-created_at")
+    return requests.annotate(
+        intake_status=Subquery(latest.values("status")[:1]),
+        intake_red_flag_tier=Subquery(latest.values("red_flag_tier")[:1]),
+        intake_safety_flags=Subquery(latest.values("safety_flags")[:1], output_field=JSONField()),
+    )
+
+
+def queue_flag_labels(safety_flags) -> list[str]:
+    """The staff labels of the flags that matter for booking (anticoagulant, device, contrast...)."""
+    labels = []
+    for flag in safety_flags or []:
+        if isinstance(flag, dict) and str(flag.get("code", "")).startswith(QUEUE_FLAG_PREFIXES):
+            labels.append(str(flag.get("label") or flag.get("code")))
+    return labels
+
+
+def intake_is_submitted(*, patient: Patient) -> bool:
+    from intake.models import Intake, IntakeStatus
+
+    return Intake.objects.filter(
+        patient=patient, status__in=[IntakeStatus.SUBMITTED, IntakeStatus.REVIEWED]
+    ).exists()
+
+
+def intake_link(*, patient: Patient) -> str:
+    """Where a patient finishes their intake: their own draft's resume link when it was started with
+    this email, else the new-patient page (which starts one)."""
+    from intake.models import Intake, IntakeStatus
+    from intake.tokens import resume_url
+
+    draft = (
+        Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if draft is not None and patient.email and draft.email.lower() == patient.email.lower():
+        return resume_url(draft.public_id)
+    return settings.SITE_URL + reverse("new_patient")
+
+
+def intake_safety_inputs(*, patient: Patient) -> dict:
+    """What the procedure-safety screen needs from the patient's latest intake, as `screen()` kwargs.
+
+    Medications as the patient wrote them, and the yes-answers recorded as flags by the intake.
+    """
+    from intake.models import Intake
+
+    intake = (
+        Intake.objects.filter(patient=patient).order_by("-created_at").prefetch_related("medications").first()
+    )
+    if intake is None:
+        return {}
+    codes = {str(flag.get("code", "")) for flag in intake.safety_flags or [] if isinstance(flag, dict)}
+    from clinic.clinical.procedure_safety import INFECTION_SIGNS
+
+    return {
+        "medications": [medication.name for medication in intake.medications.all()],
+        "diabetes": "diabetes" in codes,
+        "infection_signs": [key for key in INFECTION_SIGNS if f"infection:{key}" in codes],
+    }
+
+
+def patient_is_urgent(*, patient: Patient) -> bool:
+    """Urgent in the booking queue: an urgent or red-flag referral, or an urgent intake red flag."""
+    from intake.models import Intake
+    from referrals.models import OPEN_STATUSES, Referral, Urgency
+
+    referrals = Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES)
+    if referrals.filter(urgency=Urgency.URGENT).exists() or referrals.exclude(red_flag_tier="").exists():
+        return True
+    return Intake.objects.filter(patient=patient, red_flag_tier__in=["emergency", "urgent"]).exists()
+
+
+# --- Referrals (referrals/models.py) ------------------------------------------------------------------
+
+
+def referral_to_schedule(*, patient: Patient):
+    """The patient's oldest accepted referral, which booking a visit moves to scheduled."""
+    from referrals.models import Referral, ReferralStatus
+
+    return (
+        Referral.objects.filter(patient=patient, status=ReferralStatus.ACCEPTED)
+        .order_by("submitted_at")
+        .first()
+    )
+
+
+def referral_to_mark_seen(*, patient: Patient):
+    """The patient's oldest scheduled referral, which an attended visit moves to seen."""
+    from referrals.models import Referral, ReferralStatus
+
+    return (
+        Referral.objects.filter(patient=patient, status=ReferralStatus.SCHEDULED)
+        .order_by("submitted_at")
+        .first()
+    )
+
+
+# --- This app ------------------------------------------------------------------------------------------
+
+
+def request_for_manage(*, public_id) -> AppointmentRequest | None:
+    return (
+        AppointmentRequest.objects.select_related(
+            "location", "patient", "appointment", "appointment__physician", "appointment__location"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def booking_queue() -> QuerySet[AppointmentRequest]:
+    """Requests to book: urgent first, then oldest."""
+    return with_intake_summary(
+        AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
+        .select_related("location", "patient")
+        .order_by("-is_urgent", "created_at")
+    )
+
+
+def physician_clashes(
+    *, physician: Physician, starts_at: datetime.datetime, ends_at: datetime.datetime, exclude_pk=None
+) -> QuerySet[Appointment]:
+    clashes = Appointment.objects.filter(
+        physician=physician, status=AppointmentStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    return clashes.exclude(pk=exclude_pk) if exclude_pk else clashes
+
+
+def location_hours_on(*, location_id: int, weekday: int) -> LocationHours | None:
+    return LocationHours.objects.filter(location_id=location_id, weekday=weekday).first()
+
+
+def day_visits(
+    *, day: datetime.date, location_id: int | None = None, physician_id: int | None = None
+) -> QuerySet[Appointment]:
+    """The visits of one local day, for the front desk's day view."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    end = start + datetime.timedelta(days=1)
+    visits = (
+        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("patient", "physician", "location")
+        .order_by("starts_at", "physician__last_name")
+    )
+    if location_id:
+        visits = visits.filter(location_id=location_id)
+    if physician_id:
+        visits = visits.filter(physician_id=physician_id)
+    return visits
+
+
+def reminder_candidates(*, now: datetime.datetime, horizon: datetime.timedelta) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED, starts_at__gt=now, starts_at__lte=now + horizon
+        )
+        .select_related("patient", "physician", "location", "request")
+        .order_by("starts_at")
+    )
+
+
+def staff_notification_emails() -> list[str]:
+    """CLINIC_STAFF_EMAILS, or else the front desk's active staff accounts."""
+    if settings.CLINIC_STAFF_EMAILS:
+        return list(settings.CLINIC_STAFF_EMAILS)
+    users = get_user_model().objects.filter(is_active=True, groups__name=FRONT_DESK).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))

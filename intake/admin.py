@@ -1,0 +1,410 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from clinic.admin import PatientAdmin
+from clinic.clinical.procedure_safety import DEVICES_BY_KEY
+
+from . import selectors, services
+from .models import Intake, IntakeEvent, IntakeStatus, StaffAlert
+from .views import card_url
+
+HEADLINE_CODES = ("peg", "phq9", "gad7", "odi", "ndi", "start_back", "promis_pi_4a")
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("flags")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("emergency", _("Red flag: emergency")),
+            ("urgent", _("Red flag: urgent")),
+            ("flag", _("Red flag: for the visit")),
+            ("crisis", _("PHQ-9 item 9 positive")),
+            ("safety", _("Procedure-safety flags")),
+            ("unacknowledged", _("Alert not acknowledged")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in {"emergency", "urgent", "flag"}:
+            return queryset.filter(red_flag_tier=value)
+        if value == "crisis":
+            return queryset.filter(crisis_flag=True)
+        if value == "safety":
+            return queryset.exclude(safety_flags=[])
+        if value == "unacknowledged":
+            return queryset.filter(alerts__acknowledged_at__isnull=True).distinct()
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StaffAlertInline(ReadOnlyInline):
+    model = StaffAlert
+    fields = ["kind", "tier", "summary", "created_at", "acknowledged_at", "acknowledged_by"]
+    readonly_fields = fields
+
+
+class IntakeEventInline(ReadOnlyInline):
+    model = IntakeEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    """Read-only for everyone: the patient's answers are changed only by the patient, through services."""
+
+    list_display = ["name", "date_of_birth", "status", "submitted_at", "flags", "headline_scores"]
+    list_filter = ["status", FlagFilter, "submitted_at"]
+    search_fields = ["last_name", "first_name", "email", "=date_of_birth"]
+    list_select_related = ["patient"]
+    raw_id_fields = ["patient", "invited_by", "reviewed_by", "insurance_card_front", "insurance_card_back"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    actions = ["mark_reviewed", "send_invitation_again"]
+    inlines = [StaffAlertInline, IntakeEventInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "status",
+                    "submitted_at",
+                    "reviewed_at",
+                    "reviewed_by",
+                    "patient",
+                    "created_at",
+                    "expires_at",
+                ]
+            },
+        ),
+        (_("Flags"), {"fields": ["red_flags_display", "crisis_display", "safety_flags_display"]}),
+        (_("Scores"), {"fields": ["scores_display"]}),
+        (
+            _("About the patient"),
+            {
+                "fields": [
+                    "name",
+                    "date_of_birth",
+                    "sex_at_birth",
+                    "email",
+                    "email_verified_at",
+                    "phone",
+                    "address_display",
+                ]
+            },
+        ),
+        (_("Pain"), {"fields": ["body_map_display"]}),
+        (
+            _("Medications, allergies, devices"),
+            {"fields": ["medications_display", "allergies_display", "devices_display"]},
+        ),
+        (_("Insurance card"), {"fields": ["insurance_cards_display"]}),
+        (_("Every answer"), {"fields": ["answers_display", "questionnaire_answers_display"]}),
+        (_("Consent"), {"fields": ["consent_name", "consent_privacy", "consent_financial", "consent_date"]}),
+    ]
+    readonly_fields = [
+        "status", "submitted_at", "reviewed_at", "reviewed_by", "patient", "created_at", "expires_at",
+        "red_flags_display", "crisis_display", "safety_flags_display", "scores_display", "name",
+        "date_of_birth",
+        "sex_at_birth", "email", "email_verified_at", "phone", "address_display", "body_map_display",
+        "medications_display", "allergies_display", "devices_display", "insurance_cards_display",
+        "answers_display", "questionnaire_answers_display", "consent_name", "consent_privacy",
+        "consent_financial", "consent_date",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return selectors.intake_admin_queryset(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("intake.review_intake")
+
+    def has_invite_permission(self, request):
+        return request.user.has_perm("intake.add_intake")
+
+    # --- list columns -----------------------------------------------------------------------------
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj: Intake) -> str:
+        return f"{obj.last_name}, {obj.first_name}"
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj: Intake) -> str:
+        parts = []
+        if obj.red_flag_tier:
+            parts.append(f"red flag: {obj.red_flag_tier}")
+        if obj.crisis_flag:
+            parts.append("PHQ-9 item 9")
+        if obj.safety_flags:
+            parts.append(f"{len(obj.safety_flags)} safety")
+        return "; ".join(parts) or "—"
+
+    @admin.display(description=_("headline scores"))
+    def headline_scores(self, obj: Intake) -> str:
+        by_code = {response.code: response for response in obj.responses.all()}
+        parts = []
+        for code in HEADLINE_CODES:
+            response = by_code.get(code)
+            if response is not None and response.total is not None:
+                band = f" ({response.band})" if response.band else ""
+                parts.append(f"{code.upper()} {response.display_total}{band}")
+        return " · ".join(parts) or "—"
+
+    # --- detail -----------------------------------------------------------------------------------
+
+    @admin.display(description=_("red flags"))
+    def red_flags_display(self, obj: Intake):
+        if not obj.red_flags:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li><strong>{}</strong>: {} {}</li>",
+                (
+                    (f["tier"].upper(), f["finding"], f"({f['concern']})" if f["concern"] else "")
+                    for f in obj.red_flags
+                ),
+            ),
+        )  # fmt: skip
+
+    @admin.display(description=_("PHQ-9 item 9"))
+    def crisis_display(self, obj: Intake) -> str:
+        return "POSITIVE: crisis resources were shown; staff alerted" if obj.crisis_flag else "—"
+
+    @admin.display(description=_("procedure-safety flags"))
+    def safety_flags_display(self, obj: Intake):
+        if not obj.safety_flags:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li><strong>{}</strong> {}</li>", ((f["label"], f["detail"]) for f in obj.safety_flags)
+            ),
+        )
+
+    @admin.display(description=_("scores"))
+    def scores_display(self, obj: Intake):
+        responses = list(obj.responses.all())
+        if not responses:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r.code, r.version, r.display_total, r.band or "—", r.status, ", ".join(r.flags) or "—")
+                for r in responses
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Instrument</th><th>Version</th><th>Total</th><th>Band</th><th>Status</th>"
+            "<th>Flags</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description=_("address"))
+    def address_display(self, obj: Intake) -> str:
+        return (
+            ", ".join(
+                p for p in (obj.address_line1, obj.address_line2, obj.city, obj.state, obj.postal_code) if p
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("body map regions"))
+    def body_map_display(self, obj: Intake) -> str:
+        return ", ".join(selectors.body_region_labels(obj)) or "—"
+
+    @admin.display(description=_("medications"))
+    def medications_display(self, obj: Intake):
+        meds = list(obj.medications.all())
+        if not meds:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>Medicine</th><th>Dose</th><th>How often</th><th>Recognised</th>"
+            "<th>Antithrombotic class</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+                ((m.name, m.dose, m.frequency, m.drug_key or "—", m.drug_class or "—") for m in meds),
+            ),
+        )  # fmt: skip
+
+    @admin.display(description=_("allergies"))
+    def allergies_display(self, obj: Intake):
+        rows = [(a.substance, a.reaction, ", ".join(a.categories)) for a in obj.allergies.all()]
+        meds = obj.step_answers("medications")
+        for key in meds.get("allergy_categories", []):
+            rows.append((key, meds.get("allergy_reactions", ""), key))
+        if not rows:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — reaction: {} [{}]</li>", rows))
+
+    @admin.display(description=_("implanted devices"))
+    def devices_display(self, obj: Intake) -> str:
+        history = obj.step_answers("history")
+        labels = [
+            DEVICES_BY_KEY[key].staff_label for key in history.get("devices", []) if key in DEVICES_BY_KEY
+        ]
+        if history.get("pacemaker_dependent"):
+            labels.append("pacemaker-dependent")
+        details = history.get("device_details")
+        return ("; ".join(labels) + (f" — {details}" if details else "")) if labels else "—"
+
+    @admin.display(description=_("insurance card photos"))
+    def insurance_cards_display(self, obj: Intake):
+        parts = [
+            format_html(
+                '<a href="{0}"><img src="{0}" alt="{1}" height="160"></a>', card_url(obj, side), label
+            )
+            for side, label, upload in (
+                ("front", _("Front of card"), obj.insurance_card_front_id),
+                ("back", _("Back of card"), obj.insurance_card_back_id),
+            )
+            if upload
+        ]
+        return format_html_join(" ", "{}", ((p,) for p in parts)) if parts else "—"
+
+    @admin.display(description=_("answers by step"))
+    def answers_display(self, obj: Intake):
+        return format_html_join(
+            "",
+            "<h4>{}</h4><dl>{}</dl>",
+            (
+                (summary["step"].title, format_html_join("", "<dt>{}</dt><dd>{}</dd>", summary["rows"]))
+                for summary in selectors.step_summaries(obj)
+            ),
+        )
+
+    @admin.display(description=_("questionnaire answers"))
+    def questionnaire_answers_display(self, obj: Intake):
+        return format_html_join(
+            "",
+            "<h4>{} (v{})</h4><ol>{}</ol>",
+            (
+                (
+                    s["title"],
+                    s["response"].version,
+                    format_html_join("", "<li>{}: <strong>{}</strong></li>", s["rows"]),
+                )
+                for s in selectors.questionnaire_summaries(obj)
+            ),
+        )
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    @admin.action(description=_("Mark the selected intakes reviewed"), permissions=["review"])
+    def mark_reviewed(self, request, queryset):
+        done = 0
+        for intake in queryset.filter(status=IntakeStatus.SUBMITTED):
+            services.intake_mark_reviewed(intake=intake, reviewed_by=request.user)
+            done += 1
+        skipped = queryset.count() - done
+        self.message_user(
+            request,
+            ngettext("%d intake marked reviewed.", "%d intakes marked reviewed.", done) % done
+            + (f" {skipped} skipped (only submitted intakes can be marked reviewed)." if skipped else ""),
+            messages.SUCCESS if done else messages.WARNING,
+        )
+
+    @admin.action(description=_("Send the invitation email again"), permissions=["invite"])
+    def send_invitation_again(self, request, queryset):
+        sent = 0
+        for intake in (
+            queryset.filter(status=IntakeStatus.DRAFT).exclude(patient=None).select_related("patient")
+        ):
+            services.intake_invite(patient=intake.patient, invited_by=request.user)
+            sent += 1
+        self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent)
+
+
+@admin.register(StaffAlert)
+class StaffAlertAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "tier", "intake_link", "acknowledged_at", "acknowledged_by"]
+    list_filter = [("acknowledged_at", admin.EmptyFieldListFilter), "kind", "tier"]
+    search_fields = ["intake__last_name", "intake__first_name", "intake__email"]
+    list_select_related = ["intake", "acknowledged_by"]
+    raw_id_fields = ["intake", "acknowledged_by"]
+    readonly_fields = [
+        "kind",
+        "tier",
+        "summary",
+        "intake_link",
+        "created_at",
+        "acknowledged_at",
+        "acknowledged_by",
+    ]
+    fields = readonly_fields
+    actions = ["acknowledge"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_acknowledge_permission(self, request):
+        return request.user.has_perm("intake.acknowledge_staffalert")
+
+    @admin.display(description=_("intake"))
+    def intake_link(self, obj: StaffAlert):
+        from django.urls import reverse
+
+        return format_html(
+            '<a href="{}">{}, {}</a>', reverse("admin:intake_intake_change", args=[obj.intake_id]),
+            obj.intake.last_name, obj.intake.first_name,
+        )  # fmt: skip
+
+    @admin.action(description=_("Acknowledge the selected alerts"), permissions=["acknowledge"])
+    def acknowledge(self, request, queryset):
+        done = sum(services.staff_alert_acknowledge(alert=alert, user=request.user) for alert in queryset)
+        self.message_user(request, ngettext("%d alert acknowledged.", "%d alerts acknowledged.", done) % done)
+
+
+@admin.action(description=_("Invite to complete the intake questionnaire"))
+def invite_to_intake(modeladmin, request, queryset):
+    if not request.user.has_perm("intake.add_intake"):
+        modeladmin.message_user(request, _("You may not invite patients."), messages.ERROR)
+        return
+    sent, refused = 0, []
+    for patient in queryset:
+        try:
+            services.intake_invite(patient=patient, invited_by=request.user)
+            sent += 1
+        except ValidationError:
+            refused.append(patient.initials)
+    modeladmin.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent)
+    if refused:
+        modeladmin.message_user(
+            request, _("Not invited (no email address): %s") % ", ".join(refused), messages.WARNING
+        )
+
+
+# The Patient admin belongs to clinic; the invitation is intake's, so intake adds the action.
+PatientAdmin.actions = [*(PatientAdmin.actions or []), invite_to_intake]

@@ -1,0 +1,87 @@
+"""One function per intake email. Contexts hold links and first names at most: never clinical
+content, free text or full names. Each is called inside the transaction of the change."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.emails import email_queue
+from clinic.models import OutboundEmail
+from clinic.roles import CLINICIAN
+
+from .models import Intake, StaffAlert
+from .tokens import resume_url
+
+
+def _patient_context(intake: Intake) -> dict:
+    return {"resume_url": resume_url(intake.public_id), "expires_on": intake.expires_at.date().isoformat()}
+
+
+def email_intake_invitation(*, intake: Intake) -> OutboundEmail:
+    # At most one invitation a day per intake, so a retried accept cannot send two.
+    return email_queue(
+        to=intake.email,
+        template="intake-invitation",
+        context=_patient_context(intake),
+        idempotency_key=f"intake-invitation:{intake.public_id}:{timezone.localdate().isoformat()}",
+    )
+
+
+def email_intake_verify(*, intake: Intake) -> OutboundEmail:
+    """The first link after starting from the home page: it verifies the email and resumes."""
+    return email_queue(
+        to=intake.email,
+        template="intake-verify",
+        context=_patient_context(intake),
+        idempotency_key=f"intake-verify:{intake.public_id}:{intake.email}",
+    )
+
+
+def email_intake_resume(*, intake: Intake) -> OutboundEmail:
+    # "Save and finish later": at most one an hour per intake.
+    return email_queue(
+        to=intake.email,
+        template="intake-resume",
+        context=_patient_context(intake),
+        idempotency_key=f"intake-resume:{intake.public_id}:{timezone.now():%Y-%m-%dT%H}",
+    )
+
+
+def email_intake_expiry_reminder(*, intake: Intake) -> OutboundEmail:
+    return email_queue(
+        to=intake.email,
+        template="intake-expiry-reminder",
+        context=_patient_context(intake),
+        idempotency_key=f"intake-expiry-reminder:{intake.public_id}",
+    )
+
+
+def email_intake_submitted(*, intake: Intake) -> OutboundEmail:
+    return email_queue(
+        to=intake.email,
+        template="intake-submitted",
+        context={"submitted_on": timezone.localdate(intake.submitted_at).isoformat()},
+        idempotency_key=f"intake-submitted:{intake.public_id}",
+    )
+
+
+def alert_recipients() -> list[str]:
+    if settings.CLINIC_ALERT_EMAILS:
+        return list(settings.CLINIC_ALERT_EMAILS)
+    users = get_user_model().objects.filter(groups__name=CLINICIAN, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def email_staff_alert(*, alert: StaffAlert) -> list[OutboundEmail]:
+    """A link to the alert in the staff site, nothing else: the details are behind the login."""
+    link = settings.SITE_URL + reverse("admin:intake_staffalert_change", args=[alert.pk])
+    return [
+        email_queue(
+            to=address,
+            template="intake-staff-alert",
+            context={"alert_url": link},
+            idempotency_key=f"intake-staff-alert:{alert.public_id}:{address}",
+        )
+        for address in alert_recipients()
+    ]

@@ -1,0 +1,761 @@
+"""One form per step. Forms validate and lay out; the services write.
+
+Answers of steps 2-8 are stored as JSON, so every form here offers `answers()`: its cleaned data
+made JSON-safe (dates as ISO strings).
+"""
+
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.clinical import procedure_safety, red_flags
+from clinic.uploads import IMAGE_TYPES, upload_validate
+
+from .instruments import Instrument
+from .models import Intake
+
+MAX_AGE_YEARS = 120
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+YES_NO_NOT_SURE = (("yes", _("Yes")), ("no", _("No")), ("not_sure", _("Not sure")))
+
+
+def validate_date_of_birth(value: date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(_("The date of birth cannot be in the future."), code="future")
+    try:
+        oldest = today.replace(year=today.year - MAX_AGE_YEARS)
+    except ValueError:  # 29 February
+        oldest = today.replace(year=today.year - MAX_AGE_YEARS, day=28)
+    if value < oldest:
+        raise ValidationError(
+            _("Please check the year: that date is more than %(years)s years ago.")
+            % {"years": MAX_AGE_YEARS},
+            code="too_old",
+        )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StepForm(forms.Form):
+    """A step form: no <form> tag from crispy (the page template holds the Save/Continue buttons)."""
+
+    def __init__(self, *args, intake: Intake | None = None, **kwargs):
+        self.intake = intake
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def answers(self) -> dict:
+        return {name: _json_safe(value) for name, value in self.cleaned_data.items()}
+
+
+def _json_safe(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def pain_scale(label):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric", "class": "pain-scale"}),
+        help_text=_("0 = no pain, 10 = the worst pain you can imagine"),
+        error_messages={
+            "min_value": _("Choose a number from 0 to 10."),
+            "max_value": _("Choose a number from 0 to 10."),
+            "invalid": _("Choose a number from 0 to 10."),
+        },
+    )
+
+
+# --- Start ------------------------------------------------------------------------------------------
+
+
+class StartForm(StepForm):
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(), validators=[validate_date_of_birth]
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_(
+            "We will email you a link to confirm this address. The same link lets you come back later."
+        ),
+        widget=forms.EmailInput({"autocomplete": "email"}),
+    )
+
+
+class ResendLinkForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+# --- 1. About you --------------------------------------------------------------------------------
+
+
+class AboutForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex_at_birth",
+            "preferred_language",
+            "email",
+            "phone",
+            "preferred_contact",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+        help_texts = {
+            "sex_at_birth": _("Some of our questionnaires score differently by sex assigned at birth."),
+            "email": _("If you change it, we will send a link to confirm the new address."),
+        }
+
+    def __init__(self, *args, intake: Intake | None = None, **kwargs):
+        super().__init__(*args, instance=intake, **kwargs)
+        self.fields["sex_at_birth"].required = True
+        self.fields["date_of_birth"].validators.append(validate_date_of_birth)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def answers(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+# --- 2. Insurance --------------------------------------------------------------------------------
+
+
+class CardField(forms.FileField):
+    widget = forms.ClearableFileInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded:
+            upload_validate(uploaded, allowed_types=IMAGE_TYPES)
+        return uploaded
+
+
+class InsuranceForm(StepForm):
+    has_insurance = forms.ChoiceField(
+        label=_("Do you have health insurance?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    carrier = forms.CharField(label=_("Insurance company"), max_length=120, required=False)
+    member_id = forms.CharField(label=_("Member ID"), max_length=60, required=False)
+    group_number = forms.CharField(label=_("Group number"), max_length=60, required=False)
+    subscriber_name = forms.CharField(
+        label=_("Subscriber (policy holder) name"), max_length=200, required=False
+    )
+    subscriber_relationship = forms.ChoiceField(
+        label=_("Your relationship to the subscriber"),
+        required=False,
+        choices=[
+            ("", "---------"),
+            ("self", _("Self")),
+            ("spouse", _("Spouse or partner")),
+            ("parent", _("Parent")),
+            ("other", _("Other")),
+        ],
+    )
+    card_front = CardField(label=_("Photo of the front of your card (JPEG or PNG, up to 10 MB)"))
+    card_back = CardField(label=_("Photo of the back of your card (JPEG or PNG, up to 10 MB)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("has_insurance") == "yes":
+            for name in ("carrier", "member_id"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Please fill this in, or answer No above."))
+        return cleaned
+
+    def answers(self) -> dict:
+        return {k: v for k, v in super().answers().items() if k not in {"card_front", "card_back"}}
+
+
+# --- 3. Your pain --------------------------------------------------------------------------------
+
+# (key, label, view). Low back and legs lead to the ODI (and the low back to STarT Back);
+# neck and arms to the NDI.
+BODY_REGIONS: tuple[tuple[str, str, str], ...] = (
+    ("head_front", _("Head and face"), "front"),
+    ("neck_front", _("Front of neck"), "front"),
+    ("shoulder_right_front", _("Right shoulder (front)"), "front"),
+    ("shoulder_left_front", _("Left shoulder (front)"), "front"),
+    ("chest", _("Chest"), "front"),
+    ("abdomen", _("Abdomen (belly)"), "front"),
+    ("arm_right_front", _("Right arm (front)"), "front"),
+    ("arm_left_front", _("Left arm (front)"), "front"),
+    ("hand_right", _("Right hand and wrist"), "front"),
+    ("hand_left", _("Left hand and wrist"), "front"),
+    ("hip_groin_right", _("Right hip and groin"), "front"),
+    ("hip_groin_left", _("Left hip and groin"), "front"),
+    ("thigh_right_front", _("Right thigh (front)"), "front"),
+    ("thigh_left_front", _("Left thigh (front)"), "front"),
+    ("knee_right", _("Right knee"), "front"),
+    ("knee_left", _("Left knee"), "front"),
+    ("leg_right_front", _("Right lower leg (front)"), "front"),
+    ("leg_left_front", _("Left lower leg (front)"), "front"),
+    ("foot_right", _("Right foot and ankle"), "front"),
+    ("foot_left", _("Left foot and ankle"), "front"),
+    ("head_back", _("Back of head"), "back"),
+    ("neck_back", _("Back of neck"), "back"),
+    ("shoulder_left_back", _("Left shoulder blade"), "back"),
+    ("shoulder_right_back", _("Right shoulder blade"), "back"),
+    ("upper_back", _("Upper back"), "back"),
+    ("mid_back", _("Mid back"), "back"),
+    ("low_back", _("Low back"), "back"),
+    ("buttock_left", _("Left buttock"), "back"),
+    ("buttock_right", _("Right buttock"), "back"),
+    ("arm_left_back", _("Left arm (back)"), "back"),
+    ("arm_right_back", _("Right arm (back)"), "back"),
+    ("thigh_left_back", _("Left thigh (back)"), "back"),
+    ("thigh_right_back", _("Right thigh (back)"), "back"),
+    ("calf_left", _("Left calf"), "back"),
+    ("calf_right", _("Right calf"), "back"),
+)
+BODY_REGION_LABELS = {key: label for key, label, _view in BODY_REGIONS}
+LOW_BACK_REGIONS = frozenset({"low_back", "buttock_left", "buttock_right"})
+LEG_REGIONS = frozenset(
+    {
+        key
+        for key, _label, _view in BODY_REGIONS
+        if key.startswith(("thigh_", "knee_", "leg_", "calf_", "foot_"))
+    }
+)
+NECK_REGIONS = frozenset({"neck_front", "neck_back"})
+ARM_REGIONS = frozenset(
+    {key for key, _label, _view in BODY_REGIONS if key.startswith(("arm_", "hand_", "shoulder_"))}
+)
+DESCRIPTORS = (
+    ("aching", _("Aching")),
+    ("burning", _("Burning")),
+    ("shooting", _("Shooting")),
+    ("electric", _("Electric or shock-like")),
+    ("stabbing", _("Stabbing or sharp")),
+    ("throbbing", _("Throbbing")),
+    ("tingling", _("Tingling or pins and needles")),
+    ("numbness", _("Numbness")),
+    ("cramping", _("Cramping")),
+    ("dull", _("Dull")),
+)
+# "Nerve-like pain (burning, electric, tingling, numbness)" leads to the DN4 interview.
+NERVE_LIKE_DESCRIPTORS = frozenset({"burning", "electric", "tingling", "numbness", "shooting"})
+CAUSES = (
+    ("none", _("No particular cause")),
+    ("injury", _("An injury")),
+    ("work", _("An injury at work")),
+    ("car_accident", _("A car accident")),
+    ("surgery", _("After surgery")),
+    ("other", _("Something else")),
+)
+PATTERNS = (
+    ("constant", _("Constant")),
+    ("comes_and_goes", _("Comes and goes")),
+    ("mostly_morning", _("Worse in the morning")),
+    ("mostly_evening", _("Worse in the evening")),
+)
+
+
+class PainForm(StepForm):
+    body_regions = forms.MultipleChoiceField(
+        label=_("Where do you have pain? Choose every area that hurts."),
+        choices=[(key, label) for key, label, _view in BODY_REGIONS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one area where you have pain.")},
+    )
+    main_complaint = forms.CharField(
+        label=_("In a few words, what is your main pain problem?"),
+        max_length=500,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    onset_date = forms.DateField(label=_("About when did this pain start?"), widget=DateInput())
+    cause = forms.ChoiceField(label=_("What started it?"), choices=CAUSES, widget=forms.RadioSelect)
+    pattern = forms.ChoiceField(
+        label=_("How does the pain behave?"), choices=PATTERNS, widget=forms.RadioSelect
+    )
+    descriptors = forms.MultipleChoiceField(
+        label=_("What does the pain feel like? Choose all that apply."),
+        choices=DESCRIPTORS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    worse_with = forms.CharField(
+        label=_("What makes it worse?"), max_length=500, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    better_with = forms.CharField(
+        label=_("What makes it better?"), max_length=500, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    pain_now = pain_scale(_("Your pain right now"))
+    pain_average = pain_scale(_("Your average pain in the past week"))
+    pain_worst = pain_scale(_("Your worst pain in the past week"))
+    pain_least = pain_scale(_("Your least pain in the past week"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in red_flags.QUESTIONS:
+            self.fields[f"rf_{question.key}"] = forms.ChoiceField(
+                label=question.text,
+                choices=YES_NO_NOT_SURE,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Please answer Yes, No or Not sure.")},
+            )
+
+    @classmethod
+    def from_answers(cls, answers: dict) -> dict:
+        initial = {k: v for k, v in answers.items() if k != "red_flags"}
+        initial.update({f"rf_{key}": value for key, value in answers.get("red_flags", {}).items()})
+        return initial
+
+    def clean_onset_date(self):
+        onset = self.cleaned_data["onset_date"]
+        if onset > timezone.localdate():
+            raise ValidationError(_("The date the pain started cannot be in the future."))
+        if self.intake and onset < self.intake.date_of_birth:
+            raise ValidationError(_("The date the pain started cannot be before your date of birth."))
+        return onset
+
+    def answers(self) -> dict:
+        data = super().answers()
+        data["red_flags"] = {q.key: data.pop(f"rf_{q.key}") for q in red_flags.QUESTIONS}
+        return data
+
+    def region_groups(self):
+        """The body-map checkboxes split into the front and back views."""
+        views = {key: view for key, _label, view in BODY_REGIONS}
+        widgets = list(self["body_regions"])
+        return [
+            (_("Front of the body"), "front", [w for w in widgets if views[w.data["value"]] == "front"]),
+            (_("Back of the body"), "back", [w for w in widgets if views[w.data["value"]] == "back"]),
+        ]
+
+    def red_flag_fields(self):
+        return [self[f"rf_{question.key}"] for question in red_flags.QUESTIONS]
+
+
+# --- 4. Treatments so far ------------------------------------------------------------------------
+
+EFFECTS = (
+    ("", "---------"),
+    ("helped", _("Helped")),
+    ("some", _("Helped a little")),
+    ("none", _("No change")),
+    ("worse", _("Made it worse")),
+)
+THERAPIES = (
+    ("physical_therapy", _("Physical therapy")),
+    ("chiropractic", _("Chiropractic")),
+    ("acupuncture", _("Acupuncture")),
+    ("massage", _("Massage")),
+)
+
+
+class TreatmentsForm(StepForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in THERAPIES:
+            self.fields[f"{key}_tried"] = forms.ChoiceField(
+                label=label, choices=YES_NO, widget=forms.RadioSelect
+            )
+            self.fields[f"{key}_when"] = forms.CharField(
+                label=_("When (roughly)?"), max_length=100, required=False
+            )
+            self.fields[f"{key}_effect"] = forms.ChoiceField(
+                label=_("Effect"), choices=EFFECTS, required=False
+            )
+        self.fields["injections"] = forms.CharField(
+            label=_(
+                "Injections for this pain: for each, the type, the date, how much relief (percent) "
+                "and for how long"
+            ),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea({"rows": 3}),
+        )
+        self.fields["surgeries"] = forms.CharField(
+            label=_("Surgeries for this pain: what, when, and the effect"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea({"rows": 3}),
+        )
+
+    def therapy_rows(self):
+        return [
+            (label, self[f"{key}_tried"], self[f"{key}_when"], self[f"{key}_effect"])
+            for key, label in THERAPIES
+        ]
+
+
+# --- 5. Medications and allergies ----------------------------------------------------------------
+
+
+class MedicationForm(forms.Form):
+    name = forms.CharField(label=_("Medicine"), max_length=200, required=False)
+    dose = forms.CharField(label=_("Dose"), max_length=100, required=False)
+    frequency = forms.CharField(label=_("How often"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("dose") or cleaned.get("frequency")) and not cleaned.get("name"):
+            self.add_error("name", _("Add the name of the medicine."))
+        return cleaned
+
+
+class AllergyForm(forms.Form):
+    substance = forms.CharField(label=_("Allergic to"), max_length=200, required=False)
+    reaction = forms.CharField(label=_("Reaction"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reaction") and not cleaned.get("substance"):
+            self.add_error("substance", _("Add what you are allergic to."))
+        return cleaned
+
+
+MedicationFormSet = forms.formset_factory(MedicationForm, extra=3, max_num=40, validate_max=True)
+AllergyFormSet = forms.formset_factory(AllergyForm, extra=2, max_num=30, validate_max=True)
+
+INDICATIONS = tuple(procedure_safety.ANTITHROMBOTIC_INDICATIONS.items())
+
+
+class MedicationsForm(StepForm):
+    blood_thinner = forms.ChoiceField(
+        label=_(
+            "Do you take a blood thinner (for example Eliquis, Xarelto, warfarin, Plavix or daily aspirin)?"
+        ),
+        choices=YES_NO_NOT_SURE,
+        widget=forms.RadioSelect,
+    )
+    blood_thinner_reasons = forms.MultipleChoiceField(
+        label=_("If yes, what is it for?"),
+        required=False,
+        choices=(
+            ("coronary_stent", _("A heart stent")),
+            ("atrial_fibrillation", _("Atrial fibrillation (irregular heartbeat)")),
+            ("venous_thromboembolism", _("A blood clot in a leg or lung")),
+            ("mechanical_valve", _("A mechanical heart valve")),
+            ("stroke_or_tia", _("A stroke or mini-stroke (TIA)")),
+        ),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stent_date = forms.DateField(
+        label=_("If you have a stent, when was it placed?"), required=False, widget=DateInput()
+    )
+    prescriber_name = forms.CharField(
+        label=_("Who prescribes your blood thinner?"), max_length=200, required=False
+    )
+    prescriber_phone = forms.CharField(label=_("Their phone number"), max_length=40, required=False)
+    opioids = forms.ChoiceField(
+        label=_(
+            "Do you take opioid pain medicines (for example oxycodone, hydrocodone, tramadol, morphine)?"
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    allergy_categories = forms.MultipleChoiceField(
+        label=_("Are you allergic to any of these? Choose all that apply."),
+        required=False,
+        choices=[(category.key, category.patient_label) for category in procedure_safety.ALLERGY_CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allergy_reactions = forms.CharField(
+        label=_("If you chose any above, what happened (the reaction)?"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+
+# --- 6. Health history and procedure safety -------------------------------------------------------
+
+CONDITIONS = (
+    ("heart_disease", _("Heart disease")),
+    ("high_blood_pressure", _("High blood pressure")),
+    ("lung_disease", _("Lung disease or asthma")),
+    ("kidney_disease", _("Kidney disease")),
+    ("liver_disease", _("Liver disease")),
+    ("osteoporosis", _("Osteoporosis")),
+    ("arthritis", _("Arthritis")),
+    ("depression_anxiety", _("Depression or anxiety")),
+    ("sleep_apnoea", _("Sleep apnoea")),
+    ("cancer", _("Cancer")),
+)
+BLEEDING_LABELS = {
+    "bleeding_disorder": _("A bleeding disorder"),
+    "easy_bruising": _("Easy bruising"),
+    "liver_or_kidney_disease": _("Liver or kidney disease"),
+    "low_platelets": _("Low platelets"),
+}
+INFECTION_LABELS = {
+    "current_fever": _("A fever now"),
+    "on_antibiotics": _("Taking antibiotics now"),
+    "skin_infection_near_site": _("A skin infection near where you have pain"),
+    "recent_hospital_stay": _("A hospital stay in the last 3 months"),
+    "immunosuppression": _("A weakened immune system (for example from medicines or illness)"),
+}
+OTHER_CONCERN_LABELS = {
+    "uncontrolled_hypertension": _("Blood pressure that is hard to control"),
+    "heart_failure": _("Heart failure"),
+    "recent_steroid_injection": _("A steroid injection in the last 3 months"),
+    "cannot_lie_prone": _("I cannot lie on my stomach"),
+}
+
+
+class HistoryForm(StepForm):
+    conditions = forms.MultipleChoiceField(
+        label=_("Do you have any of these conditions?"),
+        required=False,
+        choices=CONDITIONS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bleeding_history = forms.MultipleChoiceField(
+        label=_("Bleeding: do you have any of these?"),
+        required=False,
+        choices=[(key, BLEEDING_LABELS[key]) for key in procedure_safety.BLEEDING_HISTORY],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    diabetes = forms.ChoiceField(label=_("Do you have diabetes?"), choices=YES_NO, widget=forms.RadioSelect)
+    diabetes_type = forms.ChoiceField(
+        label=_("Which type?"),
+        required=False,
+        choices=(
+            ("", "---------"),
+            ("1", _("Type 1")),
+            ("2", _("Type 2")),
+            ("other", _("Other or not sure")),
+        ),
+    )
+    insulin = forms.BooleanField(label=_("I use insulin"), required=False)
+    glucose_monitoring = forms.BooleanField(label=_("I check my blood sugar at home"), required=False)
+    last_hba1c = forms.CharField(label=_("Your last HbA1c, if you know it"), max_length=20, required=False)
+    devices = forms.MultipleChoiceField(
+        label=_("Do you have any of these implanted devices?"),
+        required=False,
+        choices=[(device.key, device.patient_label) for device in procedure_safety.IMPLANTED_DEVICES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pacemaker_dependent = forms.BooleanField(
+        label=_("I have been told I depend on my pacemaker"), required=False
+    )
+    device_details = forms.CharField(
+        label=_("Device maker and model, if you know them"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    pregnant = forms.ChoiceField(
+        label=_("Is there any chance you could be pregnant?"),
+        choices=(*YES_NO_NOT_SURE, ("not_applicable", _("Does not apply to me"))),
+        widget=forms.RadioSelect,
+    )
+    last_menstrual_period = forms.DateField(
+        label=_("First day of your last period, if it applies"), required=False, widget=DateInput()
+    )
+    breastfeeding = forms.BooleanField(label=_("I am breastfeeding"), required=False)
+    infection_signs = forms.MultipleChoiceField(
+        label=_("Do you have any of these now?"),
+        required=False,
+        choices=[(key, INFECTION_LABELS[key]) for key in procedure_safety.INFECTION_SIGNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_concerns = forms.MultipleChoiceField(
+        label=_("Do any of these apply to you?"),
+        required=False,
+        choices=[(key, OTHER_CONCERN_LABELS[key]) for key in procedure_safety.OTHER_CONCERNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    imaging = forms.CharField(
+        label=_("Imaging for this pain (MRI, CT, X-ray): what, when and where"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    smoking = forms.ChoiceField(
+        label=_("Do you smoke or vape?"),
+        choices=(("never", _("Never")), ("former", _("I used to")), ("current", _("Yes, now"))),
+        widget=forms.RadioSelect,
+    )
+    alcohol = forms.ChoiceField(
+        label=_("How often do you drink alcohol?"),
+        choices=(
+            ("never", _("Never")),
+            ("monthly", _("Monthly or less")),
+            ("weekly", _("Weekly")),
+            ("daily", _("Daily or almost daily")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    work_status = forms.ChoiceField(
+        label=_("Work status"),
+        choices=(
+            ("working", _("Working")),
+            ("light_duty", _("Working with restrictions")),
+            ("off_work", _("Off work because of pain")),
+            ("unemployed", _("Not working")),
+            ("retired", _("Retired")),
+            ("student", _("Student")),
+            ("disabled", _("On disability")),
+        ),
+    )
+    work_injury_or_claim = forms.ChoiceField(
+        label=_("Is your pain part of a work injury, insurance or legal claim?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pacemaker_dependent") and "pacemaker" not in cleaned.get("devices", []):
+            self.add_error(
+                "devices", _("You said you depend on a pacemaker: please tick Pacemaker here too.")
+            )
+        return cleaned
+
+
+# --- 7. Questionnaires: generated from the instrument definitions ---------------------------------
+
+
+def _option_key(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class QuestionnairesForm(StepForm):
+    """One radio group per patient-asked item of every chosen instrument, named `<code>__<item>`.
+
+    Every scored item is required; unscored or optional items (PHQ-9 difficulty, ODI sex life) are not.
+    """
+
+    def __init__(self, *args, instruments: list[Instrument], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instruments = instruments
+        for instrument in instruments:
+            for item in instrument.items:
+                if not item.ask_patient:
+                    continue
+                self.fields[f"{instrument.code}__{item.key}"] = forms.ChoiceField(
+                    label=item.text,
+                    choices=[(_option_key(option.value), option.label) for option in item.options],
+                    widget=forms.RadioSelect,
+                    required=item.required and item.scored,
+                    error_messages={"required": _("Please choose an answer.")},
+                )
+
+    @staticmethod
+    def initial_from(responses: dict[str, dict]) -> dict:
+        return {
+            f"{code}__{key}": _option_key(value)
+            for code, answers in responses.items()
+            for key, value in answers.items()
+            if value is not None
+        }
+
+    def sections(self):
+        return [
+            (
+                instrument,
+                [self[f"{instrument.code}__{item.key}"] for item in instrument.items if item.ask_patient],
+            )
+            for instrument in self.instruments
+        ]
+
+    def responses(self) -> dict[str, dict]:
+        """Raw answers by instrument code, with each option's own value (int or bool)."""
+        result = {}
+        for instrument in self.instruments:
+            answers = {}
+            for item in instrument.items:
+                if not item.ask_patient:
+                    continue
+                chosen = self.cleaned_data.get(f"{instrument.code}__{item.key}")
+                by_key = {_option_key(option.value): option.value for option in item.options}
+                answers[item.key] = by_key.get(chosen) if chosen else None
+            result[instrument.code] = answers
+        return result
+
+
+# --- 8. Goals, then consent ----------------------------------------------------------------------
+
+
+class GoalsForm(StepForm):
+    goals = forms.CharField(
+        label=_("What would you most like to be able to do again, or do better, if your pain improved?"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+    )
+    treatment_preferences = forms.CharField(
+        label=_("Is there anything you would like us to know about treatments you want, or do not want?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class ConsentForm(forms.Form):
+    consent_privacy = forms.BooleanField(label=_("I have read the privacy notice."))
+    consent_financial = forms.BooleanField(label=_("I have read and accept the financial policy."))
+    consent_name = forms.CharField(
+        label=_("Type your full name as your signature"),
+        max_length=200,
+        help_text=_("First and last name, as in “About you”."),
+        widget=forms.TextInput({"autocomplete": "name"}),
+    )
+
+    def __init__(self, *args, intake: Intake, **kwargs):
+        self.intake = intake
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_consent_name(self):
+        from .services import consent_name_matches
+
+        typed = self.cleaned_data["consent_name"]
+        if not consent_name_matches(self.intake, typed):
+            raise ValidationError(
+                _("This must match your name as given in “About you”: %(name)s")
+                % {"name": self.intake.full_name}
+            )
+        return typed
+
+
+STEP_FORMS = {
+    "about": AboutForm,
+    "insurance": InsuranceForm,
+    "pain": PainForm,
+    "treatments": TreatmentsForm,
+    "medications": MedicationsForm,
+    "history": HistoryForm,
+    "questionnaires": QuestionnairesForm,
+    "goals": GoalsForm,
+}

@@ -1,0 +1,271 @@
+"""The new-patient intake: one Intake per questionnaire, its answers, scores, alerts and history.
+
+Step answers that are only ever read back as a whole live in `Intake.answers` (JSON keyed by
+step); what staff search, filter or screen on has its own column or row (demographics, status,
+medications, allergies, instrument responses, alerts).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from clinic.models import ContactMethod, Language, SexAtBirth
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+    EXPIRED = "expired", _("Expired")
+
+
+# The only moves a status may make; every move writes an IntakeEvent.
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    IntakeStatus.DRAFT: frozenset({IntakeStatus.SUBMITTED, IntakeStatus.EXPIRED}),
+    IntakeStatus.SUBMITTED: frozenset({IntakeStatus.REVIEWED}),
+    IntakeStatus.REVIEWED: frozenset(),
+    IntakeStatus.EXPIRED: frozenset(),
+}
+
+
+class Intake(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="intakes"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=IntakeStatus, default=IntakeStatus.DRAFT, db_index=True
+    )
+    # About you (step 1): columns, because staff search and the patient record use them.
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language, default=Language.ENGLISH
+    )
+    email = models.EmailField(_("email"))
+    phone = PhoneNumberField(_("mobile phone"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact"), max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
+    )
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+
+    email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Steps 2-8, keyed by step slug: {"insurance": {...}, "pain": {...}, ...}.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    completed_steps = models.JSONField(_("completed steps"), default=list, blank=True)
+    insurance_card_front = models.ForeignKey(
+        "clinic.Upload", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    insurance_card_back = models.ForeignKey(
+        "clinic.Upload", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body_regions = models.JSONField(_("body map regions"), default=list, blank=True)
+    # Computed from the answers by the services, for staff; never typed by anyone.
+    red_flags = models.JSONField(_("red flags"), default=list, blank=True)
+    red_flag_tier = models.CharField(_("highest red-flag tier"), max_length=10, blank=True, db_index=True)
+    safety_flags = models.JSONField(_("safety flags"), default=list, blank=True)
+    crisis_flag = models.BooleanField(_("PHQ-9 item 9 positive"), default=False, db_index=True)
+
+    consent_name = models.CharField(_("signature (typed name)"), max_length=200, blank=True)
+    consent_privacy = models.BooleanField(_("privacy notice acknowledged"), default=False)
+    consent_financial = models.BooleanField(_("financial policy acknowledged"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    expires_at = models.DateTimeField(_("draft expires"))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["-created_at"]
+        permissions = [("review_intake", "Can mark an intake reviewed")]
+        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["submitted", "reviewed"])
+                | models.Q(submitted_at__isnull=False),
+                name="intake_submitted_has_submitted_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="reviewed") | models.Q(reviewed_at__isnull=False),
+                name="intake_reviewed_has_reviewed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        born = f"{self.date_of_birth:%Y-%m-%d}"
+        return f"{self.last_name}, {self.first_name} ({born}) - {self.get_status_display()}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == IntakeStatus.DRAFT
+
+    @property
+    def needs_emergency_guidance(self) -> bool:
+        return self.red_flag_tier == "emergency"
+
+    @property
+    def needs_urgent_guidance(self) -> bool:
+        return self.red_flag_tier == "urgent"
+
+    def step_answers(self, step: str) -> dict:
+        return self.answers.get(step, {})
+
+
+class IntakeEvent(models.Model):
+    """One status move, with who (a staff user, or none for the patient or the system) and when."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=IntakeStatus, blank=True)
+    to_status = models.CharField(max_length=10, choices=IntakeStatus)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intake event")
+        verbose_name_plural = _("intake events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class Medication(models.Model):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="medications")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("medicine"), max_length=200)
+    dose = models.CharField(_("dose"), max_length=100, blank=True)
+    frequency = models.CharField(_("how often"), max_length=100, blank=True)
+    # Recognised by clinic.clinical.procedure_safety from the name as typed.
+    drug_key = models.CharField(_("recognised drug"), max_length=50, blank=True)
+    drug_class = models.CharField(_("antithrombotic class"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("medication")
+        verbose_name_plural = _("medications")
+        ordering = ["intake", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Allergy(models.Model):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="allergies")
+    position = models.PositiveSmallIntegerField(default=0)
+    substance = models.CharField(_("allergic to"), max_length=200)
+    reaction = models.CharField(_("reaction"), max_length=200, blank=True)
+    categories = models.JSONField(_("recognised categories"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("allergy")
+        verbose_name_plural = _("allergies")
+        ordering = ["intake", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.substance
+
+
+# The scoring contract: these totals are integers; PEG, ODI, NDI and PROMIS have one decimal place.
+WHOLE_NUMBER_TOTALS = frozenset({"phq9", "gad7", "start_back", "ort_oud", "dn4", "dn4_interview"})
+
+
+class InstrumentResponse(models.Model):
+    """Raw answers to one questionnaire with the code and version they were given under, and the
+    score computed from them by `intake.instruments.score`."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="responses")
+    code = models.CharField(_("instrument"), max_length=30)
+    version = models.CharField(_("scoring version"), max_length=30)
+    wording_version = models.CharField(_("licensed wording version"), max_length=200, blank=True)
+    answers = models.JSONField(_("answers"), default=dict)
+    status = models.CharField(_("score status"), max_length=40)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=1, null=True, blank=True)
+    band = models.CharField(_("band"), max_length=30, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    scored_at = models.DateTimeField(_("scored"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        ordering = ["intake", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "code"], name="intake_response_once_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_total} {self.band}"
+
+    @property
+    def display_total(self) -> str:
+        """As the instrument reports it: whole-number totals without a decimal point."""
+        if self.total is None:
+            return "—"
+        if self.code in WHOLE_NUMBER_TOTALS:
+            return str(int(self.total))
+        return f"{self.total:.1f}"
+
+
+class StaffAlert(models.Model):
+    """Something staff must see today: an emergency/urgent red flag or a positive PHQ-9 item 9.
+
+    Raised when the step is saved, never at final submission; acknowledged by a staff member.
+    """
+
+    class Kind(models.TextChoices):
+        RED_FLAG = "red_flag", _("Red flag")
+        PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 (thoughts of self-harm)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    tier = models.CharField(_("tier"), max_length=10)
+    summary = models.CharField(_("summary"), max_length=500)
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("staff alert")
+        verbose_name_plural = _("staff alerts")
+        ordering = ["acknowledged_at", "-created_at"]
+        permissions = [("acknowledge_staffalert", "Can acknowledge a staff alert")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "kind", "tier"], name="intake_alert_once_per_kind_tier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True) | models.Q(acknowledged_by__isnull=False),
+                name="staff_alert_acknowledged_has_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.tier})"

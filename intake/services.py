@@ -1,0 +1,506 @@
+"""Every write to an intake. Views, admin actions, tasks and other apps call these; none repeats a rule.
+
+Each service runs in one transaction, locks the intake row it changes, and queues its emails
+through the outbox in that same transaction (so they are sent once, after commit).
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.clinical import procedure_safety, red_flags
+from clinic.models import Patient
+from clinic.uploads import IMAGE_TYPES, upload_store
+
+from . import emails
+from .instruments import score
+from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
+from .instruments.phq9 import FLAG_ITEM9_POSITIVE
+from .models import (
+    ALLOWED_MOVES,
+    Allergy,
+    InstrumentResponse,
+    Intake,
+    IntakeEvent,
+    IntakeStatus,
+    Medication,
+    StaffAlert,
+)
+from .steps import STEP_SLUGS
+
+ABOUT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "preferred_language",
+    "email",
+    "phone",
+    "preferred_contact",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+)
+PATIENT_DEMOGRAPHICS = ABOUT_FIELDS
+
+
+class IntakeNotEditable(Exception):
+    """The intake was submitted, reviewed or has expired: the patient can no longer change it."""
+
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
+        super().__init__(f"intake {intake.public_id} is {intake.status}")
+
+
+class IntakeIncomplete(Exception):
+    def __init__(self, missing_steps: list[str]) -> None:
+        self.missing_steps = missing_steps
+        super().__init__(f"steps not completed: {', '.join(missing_steps)}")
+
+
+class MoveNotAllowed(Exception):
+    pass
+
+
+# --- Starting -------------------------------------------------------------------------------------
+
+
+def _new_draft(**fields: Any) -> Intake:
+    intake = Intake(
+        status=IntakeStatus.DRAFT,
+        expires_at=timezone.now() + timedelta(days=settings.INTAKE_DRAFT_DAYS),
+        **fields,
+    )
+    intake.full_clean()
+    intake.save()
+    IntakeEvent.objects.create(intake=intake, to_status=IntakeStatus.DRAFT, actor=fields.get("invited_by"))
+    return intake
+
+
+def intake_start(*, first_name: str, last_name: str, date_of_birth: date, email: str) -> Intake:
+    """A patient starts from the home page. The emailed link verifies the email and is the resume link;
+    nothing is shown from the intake until it is opened."""
+    with transaction.atomic():
+        intake = _new_draft(
+            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, email=email
+        )
+        emails.email_intake_verify(intake=intake)
+    return intake
+
+
+def intake_invite(*, patient: Patient, invited_by: AbstractBaseUser | None = None) -> Intake:
+    """Invite a known patient: reuse their open draft or start one with their demographics filled in,
+    and queue the invitation email (a signed, expiring link; no clinical content).
+
+    Runs inside the caller's transaction when there is one (e.g. accepting a referral), so the email
+    goes only if the caller commits. Raises ValidationError when the patient has no email address.
+    """
+    if not patient.email:
+        raise ValidationError(_("This patient has no email address, so they cannot be invited."))
+    with transaction.atomic():
+        intake = (
+            Intake.objects.select_for_update()
+            .filter(patient=patient, status=IntakeStatus.DRAFT, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if intake is None:
+            fields = {name: getattr(patient, name) for name in PATIENT_DEMOGRAPHICS}
+            fields["sex_at_birth"] = fields["sex_at_birth"] or ""
+            intake = _new_draft(patient=patient, invited_by=invited_by, **fields)
+        emails.email_intake_invitation(intake=intake)
+    return intake
+
+
+def intake_verify_email(*, intake: Intake) -> Intake:
+    """The patient opened an emailed link: the address is theirs."""
+    with transaction.atomic():
+        Intake.objects.filter(pk=intake.pk, email_verified_at__isnull=True).update(
+            email_verified_at=timezone.now()
+        )
+    intake.refresh_from_db(fields=["email_verified_at"])
+    return intake
+
+
+def intake_send_resume_link(*, intake: Intake) -> None:
+    with transaction.atomic():
+        emails.email_intake_resume(intake=intake)
+
+
+def intake_resend_link(*, intake: Intake) -> bool:
+    """A new link for a genuine but expired one, sent to the intake's own address. False if closed."""
+    with transaction.atomic():
+        if not _is_open(intake):
+            return False
+        emails.email_intake_resume(intake=intake)
+    return True
+
+
+# --- Saving steps ---------------------------------------------------------------------------------
+
+
+def _is_open(intake: Intake) -> bool:
+    return intake.status == IntakeStatus.DRAFT and intake.expires_at > timezone.now()
+
+
+def _locked_draft(intake: Intake) -> Intake:
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not _is_open(locked):
+        raise IntakeNotEditable(locked)
+    return locked
+
+
+def _mark_completed(intake: Intake, step: str) -> None:
+    if step not in intake.completed_steps:
+        intake.completed_steps = [slug for slug in STEP_SLUGS if slug in {*intake.completed_steps, step}]
+
+
+def _save(intake: Intake) -> None:
+    intake.full_clean()
+    intake.save()
+
+
+def intake_save_about(*, intake: Intake, data: dict[str, Any]) -> Intake:
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        email_changed = data.get("email", intake.email) != intake.email
+        for name in ABOUT_FIELDS:
+            if name in data:
+                setattr(intake, name, data[name])
+        _mark_completed(intake, "about")
+        if email_changed:
+            # A new address is verified by its own link before anything is sent there again.
+            intake.email_verified_at = None
+        _save(intake)
+        if email_changed:
+            emails.email_intake_verify(intake=intake)
+        _refresh_red_flags(intake)
+    return intake
+
+
+def intake_save_insurance(
+    *,
+    intake: Intake,
+    answers: dict[str, Any],
+    card_front: UploadedFile | None = None,
+    card_back: UploadedFile | None = None,
+) -> Intake:
+    """Card photos are checked by content (images only, size cap) by clinic.uploads; a bad one raises
+    ValidationError and nothing of the step is saved."""
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        if card_front is not None:
+            intake.insurance_card_front = upload_store(uploaded_file=card_front, allowed_types=IMAGE_TYPES)
+        if card_back is not None:
+            intake.insurance_card_back = upload_store(uploaded_file=card_back, allowed_types=IMAGE_TYPES)
+        intake.answers = {**intake.answers, "insurance": answers}
+        _mark_completed(intake, "insurance")
+        _save(intake)
+    return intake
+
+
+def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> Intake:
+    """Steps whose answers are stored as they are: pain, treatments, history, goals.
+
+    Saving the pain step evaluates the red-flag screen at once (alerting staff for emergency and
+    urgent tiers); saving the history step refreshes the procedure-safety screen.
+    """
+    if step not in {"pain", "treatments", "history", "goals"}:
+        raise ValueError(f"intake_save_step does not save the {step!r} step")
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        intake.answers = {**intake.answers, step: answers}
+        if step == "pain":
+            intake.body_regions = list(answers.get("body_regions", []))
+        _mark_completed(intake, step)
+        _save(intake)
+        if step == "pain":
+            _refresh_red_flags(intake)
+        if step == "history":
+            _refresh_safety(intake)
+    return intake
+
+
+def intake_save_medications(
+    *, intake: Intake, answers: dict[str, Any], medications: list[dict], allergies: list[dict]
+) -> Intake:
+    """Replace the medication and allergy lists; each medicine is matched against the antithrombotic
+    table by generic or brand name ("Eliquis" -> apixaban, anticoagulant)."""
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        intake.answers = {**intake.answers, "medications": answers}
+        _mark_completed(intake, "medications")
+        _save(intake)
+        intake.medications.all().delete()
+        rows = []
+        for position, entry in enumerate(medications):
+            match = procedure_safety.recognise_medication(entry["name"])
+            row = Medication(
+                intake=intake,
+                position=position,
+                name=entry["name"],
+                dose=entry.get("dose", ""),
+                frequency=entry.get("frequency", ""),
+                drug_key=match.drug.key if match else "",
+                drug_class=str(match.drug_class) if match else "",
+            )
+            row.full_clean()
+            rows.append(row)
+        Medication.objects.bulk_create(rows)
+        intake.allergies.all().delete()
+        allergy_rows = []
+        for position, entry in enumerate(allergies):
+            row = Allergy(
+                intake=intake,
+                position=position,
+                substance=entry["substance"],
+                reaction=entry.get("reaction", ""),
+                categories=sorted(procedure_safety.recognise_allergy(entry["substance"])),
+            )
+            row.full_clean()
+            allergy_rows.append(row)
+        Allergy.objects.bulk_create(allergy_rows)
+        _refresh_safety(intake)
+    return intake
+
+
+def intake_save_questionnaires(*, intake: Intake, responses: dict[str, dict[str, Any]]) -> Intake:
+    """Store each questionnaire's raw answers with its code and version, and the score computed from
+    them. A PHQ-9 item 9 answer above 0 alerts staff at once, whatever the total."""
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        for code, raw in responses.items():
+            answers = dict(raw)
+            if code == "ort_oud":
+                answers[AGE_ITEM_KEY] = is_age_16_to_45(intake.date_of_birth, timezone.localdate())
+            result = score(code, answers)  # InvalidAnswers here is a bug in the form, not bad input
+            InstrumentResponse.objects.update_or_create(
+                intake=intake,
+                code=code,
+                defaults={
+                    "version": _instrument_version(code),
+                    "wording_version": _wording_version(code),
+                    "answers": answers,
+                    "status": str(result.status),
+                    "total": result.total,
+                    "band": result.band or "",
+                    "flags": sorted(result.flags),
+                    "details": result.details,
+                },
+            )
+            if code == "phq9" and FLAG_ITEM9_POSITIVE in result.flags:
+                intake.crisis_flag = True
+                _raise_alert(
+                    intake,
+                    kind=StaffAlert.Kind.PHQ9_ITEM9,
+                    tier=red_flags.Tier.URGENT,
+                    summary="PHQ-9 item 9 above 0 (thoughts of self-harm): contact the patient today.",
+                )
+        intake.answers = {**intake.answers, "questionnaires": {"codes": sorted(responses)}}
+        _mark_completed(intake, "questionnaires")
+        _save(intake)
+    return intake
+
+
+def _instrument_version(code: str) -> str:
+    from .instruments import get_instrument
+
+    return get_instrument(code).version
+
+
+def _wording_version(code: str) -> str:
+    from .instruments import get_instrument, worded_instrument
+
+    if not get_instrument(code).licensed:
+        return ""
+    return worded_instrument(code).wording_version or ""
+
+
+# --- Screening ------------------------------------------------------------------------------------
+
+
+def _refresh_red_flags(intake: Intake) -> None:
+    pain = intake.step_answers("pain")
+    if not pain:
+        return
+    onset = pain.get("onset_date")
+    result = red_flags.evaluate_red_flags(
+        pain.get("red_flags", {}),
+        date_of_birth=intake.date_of_birth,
+        pain_onset=date.fromisoformat(onset) if onset and onset >= intake.date_of_birth.isoformat() else None,
+    )
+    intake.red_flags = [
+        {"key": flag.key, "tier": str(flag.tier), "concern": flag.concern or "", "finding": flag.finding}
+        for flag in result.flags
+    ]
+    intake.red_flag_tier = str(result.highest_tier or "")
+    intake.save(update_fields=["red_flags", "red_flag_tier", "updated_at"])
+    if result.needs_alert:
+        tier = result.highest_tier
+        findings = "; ".join(flag.finding for flag in result.flags if flag.tier == tier)
+        _raise_alert(
+            intake, kind=StaffAlert.Kind.RED_FLAG, tier=tier, summary=f"{tier.upper()}: {findings}"[:500]
+        )
+
+
+def _raise_alert(intake: Intake, *, kind: str, tier: str, summary: str) -> StaffAlert:
+    """Once per intake, kind and tier: saving the step again does not alert again."""
+    alert, created = StaffAlert.objects.get_or_create(
+        intake=intake, kind=kind, tier=str(tier), defaults={"summary": summary}
+    )
+    if created:
+        emails.email_staff_alert(alert=alert)
+    return alert
+
+
+def _refresh_safety(intake: Intake) -> None:
+    meds = intake.step_answers("medications")
+    history = intake.step_answers("history")
+    allergy_texts = [allergy.substance for allergy in intake.allergies.all()]
+    allergy_texts += [
+        procedure_safety.ALLERGY_CATEGORIES_BY_KEY[key].keywords[0]
+        for key in meds.get("allergy_categories", [])
+    ]
+    medication_names = [medication.name for medication in intake.medications.all()]
+    result = procedure_safety.screen(
+        medications=medication_names,
+        allergies=allergy_texts,
+        devices=history.get("devices", []),
+        pacemaker_dependent=bool(history.get("pacemaker_dependent")),
+        # "Does not apply to me" is no chance of pregnancy for the screen.
+        pregnant=history.get("pregnant") if history.get("pregnant") in {"yes", "no", "not_sure"} else None,
+        breastfeeding=bool(history.get("breastfeeding")),
+        diabetes=history.get("diabetes") == "yes",
+        insulin=bool(history.get("insulin")),
+        infection_signs=history.get("infection_signs", []),
+        bleeding_history=history.get("bleeding_history", []),
+        other_concerns=history.get("other_concerns", []),
+    )
+    flags = [{"code": flag.code, "label": flag.label, "detail": flag.detail or ""} for flag in result.flags]
+    if meds.get("blood_thinner") in {"yes", "not_sure"} and not any(
+        medication.drug_class in {"anticoagulant", "antiplatelet"} for medication in intake.medications.all()
+    ):
+        flags.append(
+            {"code": "blood_thinner_unnamed", "label": "Takes a blood thinner (not named)", "detail": ""}
+        )
+    if meds.get("opioids") == "yes":
+        flags.append({"code": "opioids", "label": "Takes opioid pain medicine", "detail": ""})
+    intake.safety_flags = flags
+    intake.save(update_fields=["safety_flags", "updated_at"])
+
+
+# --- Submitting and after -------------------------------------------------------------------------
+
+
+def consent_name_matches(intake: Intake, typed: str) -> bool:
+    def normal(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    return normal(typed) == normal(intake.full_name)
+
+
+def _move(intake: Intake, to_status: str, *, actor: AbstractBaseUser | None = None, note: str = "") -> None:
+    if to_status not in ALLOWED_MOVES[intake.status]:
+        raise MoveNotAllowed(f"{intake.status} -> {to_status}")
+    IntakeEvent.objects.create(
+        intake=intake, from_status=intake.status, to_status=to_status, actor=actor, note=note[:300]
+    )
+    intake.status = to_status
+
+
+def intake_submit(
+    *, intake: Intake, consent_name: str, consent_privacy: bool, consent_financial: bool
+) -> Intake:
+    """Submit once. Raises IntakeNotEditable when already submitted (a double click, a second tab),
+    IntakeIncomplete when a step was never saved, ValidationError when the consent is not given.
+
+    Links the intake to its patient (creating the Patient for a self-started intake) and queues the
+    confirmation email, which carries no clinical content.
+    """
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        missing = [slug for slug in STEP_SLUGS if slug not in intake.completed_steps]
+        if missing:
+            raise IntakeIncomplete(missing)
+        if not consent_name_matches(intake, consent_name):
+            raise ValidationError(
+                {"consent_name": _("Type your full name exactly as: %s") % intake.full_name}
+            )
+        if not (consent_privacy and consent_financial):
+            raise ValidationError(_("Please acknowledge the privacy notice and the financial policy."))
+        intake.consent_name = consent_name.strip()
+        intake.consent_privacy = True
+        intake.consent_financial = True
+        intake.consent_date = timezone.localdate()
+        intake.submitted_at = timezone.now()
+        if intake.patient is None:
+            patient = Patient(**{name: getattr(intake, name) for name in PATIENT_DEMOGRAPHICS})
+            patient.full_clean()
+            patient.save()
+            intake.patient = patient
+        _move(intake, IntakeStatus.SUBMITTED)
+        _save(intake)
+        emails.email_intake_submitted(intake=intake)
+    return intake
+
+
+def intake_mark_reviewed(*, intake: Intake, reviewed_by: AbstractBaseUser) -> Intake:
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        _move(intake, IntakeStatus.REVIEWED, actor=reviewed_by)
+        intake.reviewed_at = timezone.now()
+        intake.reviewed_by = reviewed_by
+        _save(intake)
+    return intake
+
+
+def staff_alert_acknowledge(*, alert: StaffAlert, user: AbstractBaseUser) -> bool:
+    """False when someone already acknowledged it (their name and time are kept)."""
+    with transaction.atomic():
+        return bool(
+            StaffAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+                acknowledged_at=timezone.now(), acknowledged_by=user
+            )
+        )
+
+
+def intake_send_expiry_reminders(*, now=None) -> int:
+    """Remind patients whose draft expires within INTAKE_REMINDER_DAYS_BEFORE days (once per draft)."""
+    now = now or timezone.now()
+    due = Intake.objects.filter(
+        status=IntakeStatus.DRAFT,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=settings.INTAKE_REMINDER_DAYS_BEFORE),
+    )
+    count = 0
+    for intake in due.iterator():
+        with transaction.atomic():
+            emails.email_intake_expiry_reminder(intake=intake)
+        count += 1
+    return count
+
+
+def intake_expire_drafts(*, now=None) -> int:
+    """Drafts past their expiry become expired (an event each); their answers stay for the record."""
+    now = now or timezone.now()
+    count = 0
+    for intake_id in Intake.objects.filter(status=IntakeStatus.DRAFT, expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            intake = Intake.objects.select_for_update().get(pk=intake_id)
+            if intake.status != IntakeStatus.DRAFT:
+                continue
+            _move(intake, IntakeStatus.EXPIRED, note="Draft expired")
+            intake.save(update_fields=["status", "updated_at"])
+            count += 1
+    return count

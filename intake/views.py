@@ -1,0 +1,311 @@
+"""Patient-facing intake pages. Access to an intake comes only from an emailed, signed link, which
+puts the intake's id in this browser's session; any other intake id gets a friendly 404."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appointments.tokens import request_path_for_patient
+from clinic.clinical import red_flags
+from clinic.uploads import upload_response
+
+from . import selectors, services
+from .forms import (
+    BODY_REGIONS,
+    STEP_FORMS,
+    AllergyFormSet,
+    ConsentForm,
+    MedicationFormSet,
+    PainForm,
+    QuestionnairesForm,
+    ResendLinkForm,
+    StartForm,
+)
+from .models import Intake, IntakeStatus
+from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
+from .tokens import LinkExpired, LinkInvalid, read_resume_token
+
+SESSION_KEY = "intake_access"
+
+
+def _grant(request: HttpRequest, intake: Intake) -> None:
+    allowed = [i for i in request.session.get(SESSION_KEY, []) if i != str(intake.public_id)]
+    # Newest last, a handful at most (a shared family computer).
+    request.session[SESSION_KEY] = [*allowed[-4:], str(intake.public_id)]
+    request.session.cycle_key()
+
+
+def _intake_or_none(request: HttpRequest, public_id: uuid.UUID) -> Intake | None:
+    return selectors.intake_for_patient_access(
+        public_id=public_id, allowed=request.session.get(SESSION_KEY, [])
+    )
+
+
+def _no_access(request: HttpRequest) -> HttpResponse:
+    """Someone else's intake, or this browser never opened its link: the same friendly 404."""
+    return render(request, "intake/link_problem.html", {"expired": False, "no_access": True}, status=404)
+
+
+def _closed_redirect(request: HttpRequest, intake: Intake) -> HttpResponse:
+    if intake.status == IntakeStatus.EXPIRED or intake.status == IntakeStatus.DRAFT:
+        return render(request, "intake/expired.html", {"intake": intake}, status=410)
+    messages.info(request, _("Your questionnaire has been submitted, so it can no longer be changed."))
+    return redirect("intake:thanks", public_id=intake.public_id)
+
+
+def _safety_context(intake: Intake) -> dict:
+    return {
+        "emergency_guidance": red_flags.EMERGENCY_GUIDANCE if intake.needs_emergency_guidance else None,
+        "urgent_guidance": red_flags.URGENT_GUIDANCE if intake.needs_urgent_guidance else None,
+        "crisis_resources": red_flags.CRISIS_RESOURCES if intake.crisis_flag else None,
+    }
+
+
+# --- Starting and links ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.intake_start(**form.cleaned_data)
+        return render(request, "intake/check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "intake/start.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        public_id = read_resume_token(token)
+    except LinkExpired:
+        return render(
+            request,
+            "intake/link_problem.html",
+            {"expired": True, "resend": ResendLinkForm(initial={"token": token})},
+            status=410,
+        )
+    except LinkInvalid:
+        return render(request, "intake/link_problem.html", {"expired": False}, status=404)
+    intake = Intake.objects.filter(public_id=public_id).first()
+    if intake is None:
+        return render(request, "intake/link_problem.html", {"expired": False}, status=404)
+    _grant(request, intake)
+    services.intake_verify_email(intake=intake)
+    if intake.status != IntakeStatus.DRAFT:
+        return redirect("intake:thanks", public_id=intake.public_id)
+    first_open = next((step.slug for step in STEPS if step.slug not in intake.completed_steps), None)
+    if first_open is None:
+        return redirect("intake:review", public_id=intake.public_id)
+    return redirect("intake:step", public_id=intake.public_id, step=first_open)
+
+
+@require_POST
+def resend_link(request: HttpRequest) -> HttpResponse:
+    """From an expired link: a fresh one goes to the intake's own address (nothing shown here)."""
+    form = ResendLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            read_resume_token(form.cleaned_data["token"])
+        except LinkExpired as expired:
+            intake = Intake.objects.filter(public_id=expired.public_id).first()
+            if intake is not None:
+                services.intake_resend_link(intake=intake)
+        except LinkInvalid:
+            pass
+    return render(request, "intake/check_email.html", {"email": None})
+
+
+# --- The steps -------------------------------------------------------------------------------------
+
+
+def _initial(intake: Intake, slug: str) -> dict:
+    answers = intake.step_answers(slug)
+    if slug == "pain":
+        return PainForm.from_answers(answers)
+    if slug == "questionnaires":
+        return QuestionnairesForm.initial_from(
+            {code: r.answers for code, r in selectors.responses_by_code(intake).items()}
+        )
+    return answers
+
+
+def _build_forms(request: HttpRequest, intake: Intake, slug: str):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    kwargs = {"intake": intake}
+    if slug == "questionnaires":
+        kwargs["instruments"] = selectors.chosen_instruments(intake)
+    if slug == "about":
+        form = STEP_FORMS[slug](data, **kwargs)
+    else:
+        form = STEP_FORMS[slug](data, files, initial=_initial(intake, slug), **kwargs)
+    formsets = {}
+    if slug == "medications":
+        meds = [{"name": m.name, "dose": m.dose, "frequency": m.frequency} for m in intake.medications.all()]
+        allergies = [{"substance": a.substance, "reaction": a.reaction} for a in intake.allergies.all()]
+        formsets["medication_formset"] = MedicationFormSet(data, prefix="med", initial=meds or None)
+        formsets["allergy_formset"] = AllergyFormSet(data, prefix="allergy", initial=allergies or None)
+    return form, formsets
+
+
+def _save(intake: Intake, slug: str, form, formsets) -> Intake:
+    if slug == "about":
+        return services.intake_save_about(intake=intake, data=form.cleaned_data)
+    if slug == "insurance":
+        return services.intake_save_insurance(
+            intake=intake,
+            answers=form.answers(),
+            card_front=form.cleaned_data.get("card_front"),
+            card_back=form.cleaned_data.get("card_back"),
+        )
+    if slug == "medications":
+        medications = [f.cleaned_data for f in formsets["medication_formset"] if f.cleaned_data.get("name")]
+        allergies = [f.cleaned_data for f in formsets["allergy_formset"] if f.cleaned_data.get("substance")]
+        return services.intake_save_medications(
+            intake=intake, answers=form.answers(), medications=medications, allergies=allergies
+        )
+    if slug == "questionnaires":
+        return services.intake_save_questionnaires(intake=intake, responses=form.responses())
+    return services.intake_save_step(intake=intake, step=slug, answers=form.answers())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
+    intake = _intake_or_none(request, public_id)
+    if intake is None:
+        return _no_access(request)
+    if step not in STEPS_BY_SLUG:
+        raise Http404("no such step")
+    if not services._is_open(intake):
+        return _closed_redirect(request, intake)
+    form, formsets = _build_forms(request, intake, step)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
+        if valid:
+            try:
+                intake = _save(intake, step, form, formsets)
+            except services.IntakeNotEditable:
+                return _closed_redirect(request, intake)
+            except ValidationError as error:  # a card photo refused by clinic.uploads
+                form.add_error("card_front" if step == "insurance" else None, error)
+                valid = False
+        if valid:
+            if action == "later":
+                services.intake_send_resume_link(intake=intake)
+                return render(
+                    request, "intake/saved_for_later.html", {"intake": intake, **_safety_context(intake)}
+                )
+            if action == "back" and previous_step(step):
+                return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
+            following = next_step(step)
+            if action == "save":
+                messages.success(request, _("Saved."))
+                return redirect("intake:step", public_id=intake.public_id, step=step)
+            if following:
+                return redirect("intake:step", public_id=intake.public_id, step=following)
+            return redirect("intake:review", public_id=intake.public_id)
+        messages.error(request, _("Some answers need your attention. Nothing you typed has been lost."))
+    context = {
+        "intake": intake,
+        "form": form,
+        **formsets,
+        "step": STEPS_BY_SLUG[step],
+        "steps": STEPS,
+        "step_number": list(STEPS_BY_SLUG).index(step) + 1,
+        "previous": previous_step(step),
+        "body_regions_front": [r for r in BODY_REGIONS if r[2] == "front"],
+        "body_regions_back": [r for r in BODY_REGIONS if r[2] == "back"],
+        **_safety_context(intake),
+    }
+    return render(
+        request, f"intake/step_{step}.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    intake = _intake_or_none(request, public_id)
+    if intake is None:
+        return _no_access(request)
+    if not services._is_open(intake):
+        return _closed_redirect(request, intake)
+    form = ConsentForm(request.POST or None, intake=intake)
+    missing = [step for step in STEPS if step.slug not in intake.completed_steps]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and not missing:
+            try:
+                services.intake_submit(intake=intake, **form.cleaned_data)
+            except services.IntakeNotEditable:
+                return _closed_redirect(request, intake)
+            except services.IntakeIncomplete:
+                pass
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("intake:thanks", public_id=intake.public_id)
+        status = 400
+        messages.error(request, _("Please check the items marked below before submitting."))
+    context = {
+        "intake": intake,
+        "form": form,
+        "missing": missing,
+        "steps": STEPS,
+        "summaries": selectors.step_summaries(intake),
+        "questionnaires": selectors.questionnaire_summaries(intake),
+        "regions": selectors.body_region_labels(intake),
+        "medications": list(intake.medications.all()),
+        "allergies": list(intake.allergies.all()),
+        **_safety_context(intake),
+    }
+    return render(request, "intake/review.html", context, status=status)
+
+
+@never_cache
+def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    intake = _intake_or_none(request, public_id)
+    if intake is None:
+        return _no_access(request)
+    if intake.status == IntakeStatus.DRAFT:
+        return redirect("intake:review", public_id=intake.public_id)
+    appointment_path = request_path_for_patient(intake.patient.public_id) if intake.patient_id else None
+    return render(
+        request,
+        "intake/thanks.html",
+        {"intake": intake, "appointment_path": appointment_path, **_safety_context(intake)},
+    )
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_member_required
+def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> HttpResponse:
+    """A card photo for staff allowed to view intakes; served by clinic.uploads with safe headers."""
+    if not request.user.has_perm("intake.view_intake"):
+        raise PermissionDenied
+    intake = get_object_or_404(
+        Intake.objects.select_related("insurance_card_front", "insurance_card_back"), public_id=public_id
+    )
+    upload = {"front": intake.insurance_card_front, "back": intake.insurance_card_back}.get(side)
+    if upload is None:
+        raise Http404("no card photo")
+    return upload_response(upload, inline=True)
+
+
+def card_url(intake: Intake, side: str) -> str:
+    return reverse("intake:insurance_card", args=[intake.public_id, side])

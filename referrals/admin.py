@@ -1,0 +1,431 @@
+"""The front desk's referral queue and referral page. Every action calls a service in services.py."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from clinic.clinical import red_flags as red_flag_rules
+
+from . import selectors, services
+from .forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm
+from .icd10 import icd10_description
+from .models import ALLOWED_MOVES, Referral, ReferralStatus, ReferringProvider
+
+S = ReferralStatus
+
+
+class ProviderVerifiedFilter(admin.SimpleListFilter):
+    title = _("verified provider")
+    parameter_name = "provider_verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Verified")), ("no", _("Awaiting provider verification"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(provider__verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(provider__verified_at__isnull=True)
+        return queryset
+
+
+class RedFlagFilter(admin.SimpleListFilter):
+    title = _("red flags")
+    parameter_name = "red_flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any red flag")),
+            *[(tier.value, tier.value.title()) for tier in red_flag_rules.Tier],
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            return queryset.exclude(red_flag_tier="")
+        if self.value() in {tier.value for tier in red_flag_rules.Tier}:
+            return queryset.filter(red_flag_tier=self.value())
+        return queryset
+
+
+class WorklistFilter(admin.SimpleListFilter):
+    title = _("worklist")
+    parameter_name = "worklist"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new", _("New (submitted or under review)")),
+            ("to_book", _("Accepted, not yet booked")),
+            ("open", _("All open")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "new": lambda: queryset.filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW]),
+            "to_book": lambda: queryset.filter(status=S.ACCEPTED),
+            "open": lambda: queryset.filter(
+                status__in=[S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.SCHEDULED]
+            ),
+        }.get(self.value(), lambda: queryset)()
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    name: str
+    label: str
+    to_status: str
+    permission: str
+    form_class: type
+    button_class: str = "default"
+
+
+STAFF_ACTIONS = {
+    action.name: action
+    for action in (
+        StaffAction(
+            "under_review", _("Mark under review"), S.UNDER_REVIEW, "referrals.triage_referral", StaffNoteForm
+        ),
+        StaffAction(
+            "accept", _("Accept"), S.ACCEPTED, "referrals.decide_referral", StaffAcceptForm, "default"
+        ),
+        StaffAction("decline", _("Decline"), S.DECLINED, "referrals.decide_referral", StaffDeclineForm),
+        StaffAction(
+            "schedule", _("Mark scheduled"), S.SCHEDULED, "referrals.triage_referral", StaffScheduleForm
+        ),
+        StaffAction("seen", _("Mark seen"), S.SEEN, "referrals.triage_referral", StaffNoteForm),
+        StaffAction("cancel", _("Cancel referral"), S.CANCELLED, "referrals.triage_referral", StaffNoteForm),
+    )
+}
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "flags",
+        "patient_name_display",
+        "patient_date_of_birth",
+        "requested_service",
+        "urgency",
+        "status",
+        "provider_display",
+        "provider_verified",
+        "submitted_at",
+        "waiting",
+    ]
+    list_display_links = ["number", "patient_name_display"]
+    list_filter = [
+        WorklistFilter,
+        "status",
+        "urgency",
+        "requested_service",
+        "location",
+        ProviderVerifiedFilter,
+        RedFlagFilter,
+    ]
+    search_fields = ["number", "patient_last_name", "patient_first_name", "=provider__npi"]
+    search_help_text = _("Patient name, date of birth (YYYY-MM-DD or MM/DD/YYYY), referral number or NPI.")
+    list_select_related = ["provider", "location"]
+    ordering = ["queue_priority", "submitted_at"]
+    raw_id_fields = ["provider", "patient", "location"]
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["mark_under_review"]
+    change_form_template = "admin/referrals/referral/change_form.html"
+
+    # --- the queue ---
+
+    @admin.display(description=_("flags"), ordering="queue_priority")
+    def flags(self, obj):
+        badges = []
+        if obj.red_flag_tier:
+            badges.append(
+                format_html(
+                    '<strong class="referral-red-flag">{}</strong>', f"RED FLAG ({obj.red_flag_tier})"
+                )
+            )
+        if obj.urgency == "urgent":
+            badges.append(format_html("<strong>{}</strong>", _("URGENT")))
+        return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "-"
+
+    @admin.display(description=_("patient"), ordering="patient_last_name")
+    def patient_name_display(self, obj):
+        return f"{obj.patient_last_name}, {obj.patient_first_name}"
+
+    @admin.display(description=_("referrer"), ordering="provider__last_name")
+    def provider_display(self, obj):
+        return f"{obj.provider.last_name} (NPI {obj.provider.npi})"
+
+    @admin.display(description=_("provider verified"), boolean=True)
+    def provider_verified(self, obj):
+        return obj.provider.verified_at is not None
+
+    @admin.display(description=_("waiting"))
+    def waiting(self, obj):
+        days = obj.time_waiting.days
+        return ngettext("%d day", "%d days", days) % days
+
+    def get_search_results(self, request, queryset, search_term):
+        dob = _parse_date(search_term.strip())
+        if dob is not None:
+            return queryset.filter(
+                Q(patient_date_of_birth=dob) | Q(number__iexact=search_term.strip())
+            ), False
+        return super().get_search_results(request, queryset, search_term)
+
+    # --- permissions: the content is the referrer's; staff change it only through actions ---
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_triage_permission(self, request):
+        return request.user.has_perm("referrals.triage_referral")
+
+    @admin.action(description=_("Mark the selected referrals under review"), permissions=["triage"])
+    def mark_under_review(self, request, queryset):
+        moved, refused = 0, []
+        for referral in queryset:
+            try:
+                services.referral_mark_under_review(referral=referral, by=request.user)
+                moved += 1
+            except ValidationError as error:
+                refused.append(" ".join(error.messages))
+        if moved:
+            self.message_user(
+                request,
+                ngettext("%d referral marked under review.", "%d referrals marked under review.", moved)
+                % moved,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    # --- the referral page ---
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/action/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name="referrals_referral_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider__user", "patient", "location")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        referral = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            **(self._page_context(request, referral) if referral else {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _page_context(self, request, referral: Referral) -> dict:
+        allowed = ALLOWED_MOVES[referral.status]
+        return {
+            "referral": referral,
+            "codes": [(code, icd10_description(code)) for code in referral.diagnosis_codes],
+            "documents": selectors.referral_documents(referral=referral),
+            "events": selectors.referral_events(referral=referral),
+            "duplicates": []
+            if referral.patient_id
+            else list(selectors.referral_possible_duplicates(referral=referral)),
+            "red_flag_answers": [
+                (question.finding, referral.red_flag_answers.get(question.key, "-"))
+                for question in red_flag_rules.QUESTIONS
+            ],
+            "staff_actions": [
+                (action, reverse("admin:referrals_referral_action", args=[referral.pk, action.name]))
+                for action in STAFF_ACTIONS.values()
+                if action.to_status in allowed and request.user.has_perm(action.permission)
+            ],
+        }
+
+    def action_view(self, request, object_id, action):
+        referral = self.get_object(request, object_id)
+        if referral is None:
+            return HttpResponseRedirect(reverse("admin:referrals_referral_changelist"))
+        staff_action = STAFF_ACTIONS.get(action)
+        if staff_action is None or not request.user.has_perm(staff_action.permission):
+            raise PermissionDenied
+        change_url = reverse("admin:referrals_referral_change", args=[referral.pk])
+        form_kwargs = {}
+        if staff_action.name == "accept":
+            form_kwargs = {
+                "duplicates": selectors.referral_possible_duplicates(referral=referral),
+                "linked_patient": referral.patient,
+            }
+        form = staff_action.form_class(request.POST if request.method == "POST" else None, **form_kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                self._run(staff_action, referral, form, request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                if staff_action.to_status not in ALLOWED_MOVES[referral.status]:
+                    return HttpResponseRedirect(change_url)
+            else:
+                self.message_user(
+                    request,
+                    _("Referral %(number)s: %(status)s.")
+                    % {"number": referral.number, "status": referral.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "referral": referral,
+            "action": staff_action,
+            "form": form,
+            "change_url": change_url,
+            "title": f"{staff_action.label}: {referral.number}",
+            "allowed": staff_action.to_status in ALLOWED_MOVES[referral.status],
+        }
+        return TemplateResponse(request, "admin/referrals/referral/action.html", context)
+
+    @staticmethod
+    def _run(action: StaffAction, referral: Referral, form, user) -> None:
+        note = form.cleaned_data.get("note", "")
+        if action.name == "under_review":
+            services.referral_mark_under_review(referral=referral, by=user, note=note)
+        elif action.name == "accept":
+            services.referral_accept(referral=referral, by=user, note=note, **form.service_kwargs())
+        elif action.name == "decline":
+            services.referral_decline(
+                referral=referral, by=user, reason=form.cleaned_data["reason"], note=note
+            )
+        elif action.name == "schedule":
+            services.referral_schedule(
+                referral=referral, visit_at=form.cleaned_data["visit_at"], by=user, note=note
+            )
+        elif action.name == "seen":
+            services.referral_mark_seen(referral=referral, by=user, note=note)
+        elif action.name == "cancel":
+            services.referral_cancel(referral=referral, by=user, note=note)
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None
+
+
+class EmailVerifiedFilter(admin.SimpleListFilter):
+    title = _("email confirmed")
+    parameter_name = "email_verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(email_verified_at__isnull=self.value() == "no")
+        return queryset
+
+
+class VerifiedFilter(ProviderVerifiedFilter):
+    title = _("verified by the clinic")
+    parameter_name = "verified"
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(verified_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(ReferringProvider)
+class ReferringProviderAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "credentials",
+        "npi",
+        "practice_name",
+        "email_display",
+        "email_confirmed",
+        "verified",
+        "created_at",
+    ]
+    list_filter = [VerifiedFilter, EmailVerifiedFilter, "state"]
+    search_fields = ["=npi", "last_name", "first_name", "practice_name", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["public_id", "user", "email_verified_at", "verified_at", "verified_by", "created_at"]
+    actions = ["verify_providers"]
+    show_full_result_count = False
+    change_form_template = "admin/referrals/referringprovider/change_form.html"
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def email_display(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("email confirmed"), boolean=True)
+    def email_confirmed(self, obj):
+        return obj.email_verified_at is not None
+
+    @admin.display(description=_("verified"), boolean=True, ordering="verified_at")
+    def verified(self, obj):
+        return obj.verified_at is not None
+
+    def has_add_permission(self, request):
+        # Providers register themselves on the site.
+        return False
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("referrals.verify_referringprovider")
+
+    @admin.action(description=_("Verify the selected referring providers"), permissions=["verify"])
+    def verify_providers(self, request, queryset):
+        verified = sum(services.referring_provider_verify(provider=p, by=request.user) for p in queryset)
+        self.message_user(
+            request,
+            ngettext("%d provider verified.", "%d providers verified.", verified) % verified,
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="referrals_referringprovider_verify",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_verify": self.has_verify_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def verify_view(self, request, object_id):
+        if request.method != "POST" or not self.has_verify_permission(request):
+            raise PermissionDenied
+        provider = self.get_object(request, object_id)
+        if provider is None:
+            raise Http404
+        if services.referring_provider_verify(provider=provider, by=request.user):
+            self.message_user(
+                request, _("%(provider)s is verified.") % {"provider": provider}, messages.SUCCESS
+            )
+        else:
+            self.message_user(request, _("This provider was already verified."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:referrals_referringprovider_change", args=[provider.pk]))

@@ -1,0 +1,446 @@
+"""Writes for referrals: provider accounts, submission, documents and the lifecycle.
+
+Every status change goes through `_referral_move`, which locks the row, checks the move against
+`ALLOWED_MOVES`, writes the `ReferralEvent` and queues the emails, all in one transaction.
+A move outside the graph raises `ReferralTransitionError` (a Django `ValidationError`) with a
+message that the admin shows as is.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.clinical import procedure_safety, red_flags
+from clinic.models import Patient, Upload
+
+from . import emails
+from .models import (
+    ALLOWED_MOVES,
+    PROVIDER_CANCELLABLE,
+    DeclineReason,
+    QueuePriority,
+    Referral,
+    ReferralDocument,
+    ReferralEvent,
+    ReferralStatus,
+    ReferringProvider,
+    RequestedService,
+    Urgency,
+)
+from .selectors import referral_possible_duplicates
+
+User = get_user_model()
+
+EMAIL_VERIFY_SALT = "referrals.provider-email"
+EMAIL_VERIFY_MAX_AGE = 60 * 60 * 24 * 3
+
+# The requested service as a procedure of the safety screen, where one service means one class of
+# bleeding risk. The others are screened without a procedure (device reviews are then raised).
+SERVICE_PROCEDURES = {
+    RequestedService.EPIDURAL_STEROID_INJECTION: "interlaminar_epidural_steroid_injection",
+    RequestedService.SPINAL_CORD_STIMULATOR_EVALUATION: "scs_trial_or_implant",
+}
+
+
+class ReferralError(ValidationError):
+    """A request the referral rules refuse; the message is for the person who asked."""
+
+
+class ReferralTransitionError(ReferralError):
+    """A status move that is not in the lifecycle graph."""
+
+
+class EmailLinkInvalid(Exception):
+    pass
+
+
+class EmailLinkExpired(Exception):
+    pass
+
+
+# --- Referring providers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referring_provider_register(*, email: str, password: str, **profile: Any) -> ReferringProvider:
+    """A new referrer account (unverified) and the email that verifies its address.
+
+    `profile` holds the ReferringProvider fields (names, credentials, NPI, practice, address,
+    phone, fax). The email is the username.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(username__iexact=email).exists():
+        raise ReferralError({"email": _("An account with this email already exists. Please sign in.")})
+    user = User(
+        username=email,
+        email=email,
+        first_name=profile.get("first_name", ""),
+        last_name=profile.get("last_name", ""),
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    provider = ReferringProvider(user=user, **profile)
+    provider.full_clean()
+    provider.save()
+    referring_provider_send_email_verification(provider=provider)
+    return provider
+
+
+def referring_provider_email_link(*, provider: ReferringProvider) -> str:
+    token = signing.dumps(
+        {"p": str(provider.public_id), "e": provider.user.email}, salt=EMAIL_VERIFY_SALT, compress=True
+    )
+    return settings.SITE_URL + reverse("referrals:verify_email", args=[token])
+
+
+@transaction.atomic
+def referring_provider_send_email_verification(*, provider: ReferringProvider) -> None:
+    emails.email_referral_provider_verify(
+        provider=provider, link=referring_provider_email_link(provider=provider)
+    )
+
+
+@transaction.atomic
+def referring_provider_confirm_email(*, token: str) -> ReferringProvider:
+    """Marks the address verified. Raises EmailLinkInvalid or EmailLinkExpired."""
+    try:
+        payload = signing.loads(token, salt=EMAIL_VERIFY_SALT, max_age=EMAIL_VERIFY_MAX_AGE)
+    except signing.SignatureExpired:
+        raise EmailLinkExpired from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise EmailLinkInvalid from None
+    try:
+        provider = (
+            ReferringProvider.objects.select_for_update()
+            .select_related("user")
+            .get(public_id=uuid.UUID(payload["p"]))
+        )
+    except (ReferringProvider.DoesNotExist, KeyError, ValueError, TypeError):
+        raise EmailLinkInvalid from None
+    # A link sent to an address the account no longer has verifies nothing.
+    if provider.user.email != payload.get("e"):
+        raise EmailLinkInvalid
+    if provider.email_verified_at is None:
+        provider.email_verified_at = timezone.now()
+        provider.save(update_fields=["email_verified_at"])
+    return provider
+
+
+@transaction.atomic
+def referring_provider_verify(*, provider: ReferringProvider, by) -> bool:
+    """Clinic staff have checked the provider (NPI registry, phone call). False if already verified."""
+    provider = ReferringProvider.objects.select_for_update().select_related("user").get(pk=provider.pk)
+    if provider.verified_at is not None:
+        return False
+    provider.verified_at = timezone.now()
+    provider.verified_by = by
+    provider.save(update_fields=["verified_at", "verified_by"])
+    emails.email_referral_provider_verified(provider=provider)
+    return True
+
+
+# --- Submission ------------------------------------------------------------------------------------
+
+
+def referral_flags(
+    *,
+    red_flag_answers: dict[str, str],
+    safety_answers: dict[str, Any],
+    requested_service: str,
+    date_of_birth: date | None,
+    pain_onset: date | None,
+) -> tuple[red_flags.RedFlagResult, procedure_safety.SafetyScreen]:
+    """The clinical rules of clinic.clinical applied to a referral's answers (nothing re-implemented)."""
+    onset = pain_onset if pain_onset and date_of_birth and pain_onset >= date_of_birth else None
+    red = red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=onset)
+    blood_thinner = safety_answers.get("blood_thinner")
+    safety = procedure_safety.screen(
+        procedure=SERVICE_PROCEDURES.get(requested_service),
+        medications=[safety_answers.get("blood_thinner_names", "")] if blood_thinner != "no" else [],
+        allergies=["iodinated contrast"]
+        if safety_answers.get("contrast_allergy") in ("yes", "not_sure")
+        else [],
+        devices=safety_answers.get("devices", []),
+        diabetes=safety_answers.get("diabetes") in ("yes", "yes_insulin"),
+        insulin=safety_answers.get("diabetes") == "yes_insulin",
+    )
+    return red, safety
+
+
+def _safety_flag_rows(screen: procedure_safety.SafetyScreen, safety_answers: dict[str, Any]) -> list[dict]:
+    rows = [{"code": flag.code, "label": flag.label, "detail": flag.detail or ""} for flag in screen.flags]
+    # A "yes" the drug table does not recognise (or "not sure") is still reported to staff.
+    if safety_answers.get("blood_thinner") in ("yes", "not_sure") and not screen.medications:
+        answer = "yes" if safety_answers["blood_thinner"] == "yes" else "not sure"
+        rows.insert(
+            0, {"code": "drug:reported", "label": f"Blood thinner: referrer answered {answer}", "detail": ""}
+        )
+    return rows
+
+
+def _queue_priority(*, urgency: str, red: red_flags.RedFlagResult) -> int:
+    if red.is_emergency:
+        return QueuePriority.EMERGENCY_RED_FLAG
+    if urgency == Urgency.URGENT or red.needs_alert:
+        return QueuePriority.URGENT
+    return QueuePriority.ROUTINE
+
+
+def referral_submit(
+    *,
+    provider: ReferringProvider,
+    submission_token: uuid.UUID,
+    data: dict[str, Any],
+    uploads: Iterable[Upload] = (),
+) -> tuple[Referral, bool]:
+    """Create a referral with its documents, its first event and the acknowledgement email.
+
+    Idempotent on `submission_token` (the form's one-time token): a double click or a resubmitted
+    form returns the referral already made and `False`, and queues nothing.
+    `data` holds the Referral fields the form collects (patient, insurance, clinical answers).
+    """
+    existing = Referral.objects.filter(submission_token=submission_token, provider=provider).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return _referral_create(
+                provider=provider, submission_token=submission_token, data=data, uploads=uploads
+            ), True
+    except IntegrityError:
+        # The same form, submitted twice at the same moment: the first one won.
+        existing = Referral.objects.filter(submission_token=submission_token, provider=provider).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _referral_create(
+    *,
+    provider: ReferringProvider,
+    submission_token: uuid.UUID,
+    data: dict[str, Any],
+    uploads: Iterable[Upload],
+) -> Referral:
+    red, safety = referral_flags(
+        red_flag_answers=data.get("red_flag_answers", {}),
+        safety_answers=data.get("safety_answers", {}),
+        requested_service=data.get("requested_service", ""),
+        date_of_birth=data.get("patient_date_of_birth"),
+        pain_onset=data.get("pain_onset"),
+    )
+    now = timezone.now()
+    referral = Referral(
+        provider=provider,
+        submission_token=submission_token,
+        submitted_at=now,
+        status_changed_at=now,
+        red_flags=[flag._asdict() for flag in red.flags],
+        red_flag_tier=red.highest_tier or "",
+        safety_flags=_safety_flag_rows(safety, data.get("safety_answers", {})),
+        queue_priority=_queue_priority(urgency=data.get("urgency", Urgency.ROUTINE), red=red),
+        **data,
+    )
+    referral.full_clean()
+    referral.save()
+    for upload in uploads:
+        ReferralDocument.objects.create(referral=referral, upload=upload, added_by=provider.user)
+    ReferralEvent.objects.create(
+        referral=referral,
+        actor=provider.user,
+        created_at=now,
+        from_status="",
+        to_status=ReferralStatus.SUBMITTED,
+        note="" if provider.is_verified else _("Awaiting provider verification"),
+    )
+    emails.email_referral_acknowledged(referral=referral)
+    return referral
+
+
+@transaction.atomic
+def referral_document_add(*, referral: Referral, upload: Upload, by) -> ReferralDocument:
+    """A document sent after submission, while the referral is still open."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        raise ReferralError(_("This referral is closed; documents can no longer be added."))
+    return ReferralDocument.objects.create(referral=referral, upload=upload, added_by=by)
+
+
+# --- The lifecycle ---------------------------------------------------------------------------------
+
+
+def _referral_move(
+    *, referral: Referral, to_status: str, by, note: str = "", changes: dict[str, Any] | None = None
+) -> tuple[Referral, ReferralEvent]:
+    """Lock, check the move, apply `changes`, write the event. The caller queues the emails."""
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("provider__user", "patient")
+        .get(pk=referral.pk)
+    )
+    if to_status not in ALLOWED_MOVES[locked.status]:
+        raise ReferralTransitionError(
+            _("Referral %(number)s cannot move from “%(from)s” to “%(to)s”.")
+            % {
+                "number": locked.number,
+                "from": ReferralStatus(locked.status).label,
+                "to": ReferralStatus(to_status).label,
+            }
+        )
+    now = timezone.now()
+    from_status = locked.status
+    locked.status = to_status
+    locked.status_changed_at = now
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
+    event = ReferralEvent.objects.create(
+        referral=locked, actor=by, created_at=now, from_status=from_status, to_status=to_status, note=note
+    )
+    if referral is not locked:
+        # The caller's instance shows the new state too.
+        referral.refresh_from_db()
+    return locked, event
+
+
+@transaction.atomic
+def referral_mark_under_review(*, referral: Referral, by, note: str = "") -> ReferralEvent:
+    return _referral_move(referral=referral, to_status=ReferralStatus.UNDER_REVIEW, by=by, note=note)[1]
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    by,
+    link_patient: Patient | None = None,
+    create_patient: bool = False,
+    note: str = "",
+) -> ReferralEvent:
+    """Accept: link the Patient (or create one), invite the patient to the intake, tell the referrer.
+
+    When a Patient with the same name and date of birth exists, staff must choose: `link_patient`
+    (one of them) or `create_patient=True`; accepting without a choice is refused so that a second
+    record for the same person is never made by accident.
+    """
+    patient = link_patient or referral.patient
+    if patient is None:
+        duplicates = list(referral_possible_duplicates(referral=referral))
+        if duplicates and not create_patient:
+            raise ReferralError(
+                _(
+                    "A patient with the same name and date of birth already exists. "
+                    "Link the referral to that patient, or confirm that this is a different person."
+                )
+            )
+        patient = Patient(
+            first_name=referral.patient_first_name,
+            last_name=referral.patient_last_name,
+            date_of_birth=referral.patient_date_of_birth,
+            sex_at_birth=referral.patient_sex,
+            preferred_language=referral.patient_language,
+            email=referral.patient_email,
+            phone=referral.patient_phone,
+        )
+        patient.full_clean()
+        patient.save()
+    elif not patient.email and referral.patient_email:
+        patient.email = referral.patient_email
+        patient.save(update_fields=["email", "updated_at"])
+    locked, event = _referral_move(
+        referral=referral, to_status=ReferralStatus.ACCEPTED, by=by, note=note, changes={"patient": patient}
+    )
+    if patient.email:
+        from intake.services import intake_invite
+
+        intake_invite(patient=patient, invited_by=by)
+    emails.email_referral_accepted(referral=locked, event=event)
+    return event
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by, reason: str, note: str = "") -> ReferralEvent:
+    if reason not in DeclineReason.values:
+        raise ReferralError(_("Choose a reason for declining."))
+    if reason == DeclineReason.OTHER and not note.strip():
+        raise ReferralError(_("Add a note that explains the reason."))
+    locked, event = _referral_move(
+        referral=referral,
+        to_status=ReferralStatus.DECLINED,
+        by=by,
+        note=note,
+        changes={"decline_reason": reason, "decline_note": note},
+    )
+    emails.email_referral_declined(referral=locked, event=event)
+    return event
+
+
+@transaction.atomic
+def referral_schedule(
+    *, referral: Referral, visit_at: datetime, by, note: str = "", notify_patient: bool = True
+) -> ReferralEvent:
+    """The visit is booked. Appointments calls this when it books the visit (then with
+    `notify_patient=False`, since its own confirmation tells the patient)."""
+    if timezone.is_naive(visit_at):
+        raise ReferralError(_("The visit date needs a time zone."))
+    locked, event = _referral_move(
+        referral=referral,
+        to_status=ReferralStatus.SCHEDULED,
+        by=by,
+        note=note,
+        changes={"scheduled_for": visit_at},
+    )
+    emails.email_referral_scheduled(referral=locked, event=event)
+    if notify_patient and locked.patient is not None and locked.patient.email:
+        emails.email_referral_scheduled_patient(referral=locked, patient=locked.patient, event=event)
+    return event
+
+
+@transaction.atomic
+def referral_mark_seen(*, referral: Referral, by, note: str = "") -> ReferralEvent:
+    """The patient has been seen: the loop is closed and the referrer told."""
+    locked, event = _referral_move(
+        referral=referral,
+        to_status=ReferralStatus.SEEN,
+        by=by,
+        note=note,
+        changes={"seen_at": timezone.now()},
+    )
+    emails.email_referral_seen(referral=locked, event=event)
+    return event
+
+
+@transaction.atomic
+def referral_cancel(*, referral: Referral, by, note: str = "") -> ReferralEvent:
+    """Staff cancel (the patient moved away, a duplicate referral...)."""
+    return _referral_move(referral=referral, to_status=ReferralStatus.CANCELLED, by=by, note=note)[1]
+
+
+@transaction.atomic
+def referral_provider_cancel(
+    *, referral: Referral, provider: ReferringProvider, note: str = ""
+) -> ReferralEvent:
+    """The referrer withdraws a referral that has not been scheduled."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.provider_id != provider.pk:
+        raise ReferralError(_("This is not your referral."))
+    if locked.status not in PROVIDER_CANCELLABLE:
+        raise ReferralTransitionError(
+            _("This referral is %(status)s and can no longer be cancelled here. Please call us.")
+            % {"status": ReferralStatus(locked.status).label.lower()}
+        )
+    return _referral_move(referral=referral, to_status=ReferralStatus.CANCELLED, by=provider.user, note=note)[
+        1
+    ]

@@ -1,0 +1,348 @@
+"""Referring providers' pages. Thin: forms validate, services write, selectors scope every read.
+
+Access: anonymous visitors are sent to the referrer sign-in; a signed-in user without a referrer
+profile is refused; a referral (or document) of another provider is a 404, whatever the URL.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.models import Upload
+from clinic.uploads import DOCUMENT_TYPES, upload_response, upload_store
+
+from . import selectors, services
+from .forms import (
+    MAX_DOCUMENTS,
+    AddDocumentForm,
+    CancelReferralForm,
+    ProviderLoginForm,
+    ProviderRegistrationForm,
+    ReferralForm,
+)
+from .icd10 import icd10_description, icd10_search
+from .models import ReferralDocument, ReferralStatus
+
+KEPT_UPLOAD_SALT = "referrals.kept-upload"
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW = 15 * 60
+
+
+def provider_required(view):
+    """The signed-in referrer is passed to the view as `provider`."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("referrals:login"))
+        provider = selectors.referring_provider_for_user(request.user)
+        if provider is None:
+            raise PermissionDenied
+        return view(request, *args, provider=provider, **kwargs)
+
+    return wrapper
+
+
+# --- Landing, accounts -----------------------------------------------------------------------------
+
+
+@require_GET
+def landing(request):
+    provider = selectors.referring_provider_for_user(request.user)
+    return render(request, "referrals/landing.html", {"provider": provider})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if selectors.referring_provider_for_user(request.user):
+        return redirect("referrals:list")
+    form = ProviderRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.referring_provider_register(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                **form.profile_data(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, provider.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Your account is created. We have emailed you a link: "
+                    "open it to confirm your email address."
+                ),
+            )
+            return redirect("referrals:list")
+    return render(request, "referrals/register.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def verify_email(request, token: str):
+    try:
+        services.referring_provider_confirm_email(token=token)
+    except services.EmailLinkExpired:
+        return render(request, "referrals/verify_email_failed.html", {"expired": True}, status=400)
+    except services.EmailLinkInvalid:
+        return render(request, "referrals/verify_email_failed.html", {"expired": False}, status=400)
+    messages.success(request, _("Thank you: your email address is confirmed."))
+    if selectors.referring_provider_for_user(request.user):
+        return redirect("referrals:list")
+    return redirect("referrals:login")
+
+
+@require_POST
+@provider_required
+def resend_verification(request, provider):
+    if not provider.email_is_verified:
+        services.referring_provider_send_email_verification(provider=provider)
+        messages.success(request, _("We have sent you a new link."))
+    return redirect("referrals:list")
+
+
+def _client_key(request, username: str) -> str:
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{username.strip().lower()}"
+    return "referrals-login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ProviderLoginView(auth_views.LoginView):
+    """Django's login view with the referrer's templates and a limit on failed attempts."""
+
+    template_name = "referrals/login.html"
+    authentication_form = ProviderLoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("referrals:list")
+
+    def post(self, request, *args, **kwargs):
+        key = _client_key(request, request.POST.get("username", ""))
+        if cache.get(key, 0) >= LOGIN_FAILURE_LIMIT:
+            messages.error(
+                request, _("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+            )
+            form = self.get_form_class()(request)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            cache.delete(key)
+        else:
+            cache.add(key, 0, LOGIN_FAILURE_WINDOW)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, LOGIN_FAILURE_WINDOW)
+        return response
+
+
+class ProviderLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("referring_providers")
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+@require_GET
+@provider_required
+def referral_list(request, provider):
+    status = request.GET.get("status", "")
+    if status not in ("", "open", *ReferralStatus.values):
+        status = ""
+    referrals = selectors.referral_list_for_provider(provider=provider, status=status)
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "provider": provider,
+            "referrals": referrals,
+            "status": status,
+            "status_choices": ReferralStatus.choices,
+        },
+    )
+
+
+def _kept_signer(request) -> signing.Signer:
+    # Per session: a token copied into another person's form opens nothing.
+    return signing.Signer(salt=f"{KEPT_UPLOAD_SALT}:{request.session.session_key}")
+
+
+def _kept_token(request, upload: Upload) -> str:
+    return _kept_signer(request).sign(str(upload.public_id))
+
+
+def _kept_uploads(request) -> list[Upload]:
+    """Documents stored during an earlier failed submit of this form and still ticked."""
+    signer = _kept_signer(request)
+    public_ids = []
+    for token in request.POST.getlist("kept_documents")[:MAX_DOCUMENTS]:
+        try:
+            public_ids.append(uuid.UUID(signer.unsign(token)))
+        except (signing.BadSignature, ValueError):
+            continue
+    return list(
+        Upload.objects.filter(public_id__in=public_ids, referral_document__isnull=True).order_by("pk")
+    )
+
+
+def _store_uploads(form, field: str, files) -> list[Upload]:
+    """Store each good file; each refused one gets its message next to the field."""
+    stored = []
+    for uploaded_file in files:
+        try:
+            stored.append(upload_store(uploaded_file=uploaded_file, allowed_types=DOCUMENT_TYPES))
+        except ValidationError as error:
+            form.add_error(field, error)
+    return stored
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+def referral_new(request, provider):
+    if not provider.email_is_verified:
+        return render(request, "referrals/email_not_verified.html", {"provider": provider})
+    if request.method == "GET":
+        form = ReferralForm(initial=ReferralForm.fresh_initial())
+        return render(request, "referrals/new.html", {"form": form, "provider": provider, "kept": []})
+
+    form = ReferralForm(request.POST, request.FILES)
+    if request.session.session_key is None:
+        request.session.save()
+    kept = _kept_uploads(request)
+    files = request.FILES.getlist("documents")
+    if len(kept) + len(files) > MAX_DOCUMENTS:
+        form.is_valid()
+        form.add_error("documents", _("Send at most %(max)s documents.") % {"max": MAX_DOCUMENTS})
+        files = []
+    form_ok = form.is_valid()
+    kept += _store_uploads(form, "documents", files) if files else []
+    if form_ok and form.is_valid():
+        referral, created = services.referral_submit(
+            provider=provider,
+            submission_token=form.cleaned_data["submission_token"],
+            data=form.referral_data(),
+            uploads=kept,
+        )
+        if created:
+            messages.success(
+                request,
+                _("Referral %(number)s is submitted. We have emailed you an acknowledgement.")
+                % {"number": referral.number},
+            )
+        else:
+            messages.info(request, _("This referral was already submitted: here it is."))
+        return redirect("referrals:detail", public_id=referral.public_id)
+    kept_rows = [(upload, _kept_token(request, upload)) for upload in kept]
+    return render(
+        request, "referrals/new.html", {"form": form, "provider": provider, "kept": kept_rows}, status=400
+    )
+
+
+@never_cache
+@require_GET
+@provider_required
+def referral_detail(request, public_id, provider):
+    referral = selectors.referral_get_for_provider(provider=provider, public_id=public_id)
+    return render(request, "referrals/detail.html", _detail_context(referral, provider))
+
+
+def _detail_context(referral, provider, **extra) -> dict:
+    return {
+        "referral": referral,
+        "provider": provider,
+        "codes": [(code, icd10_description(code)) for code in referral.diagnosis_codes],
+        "documents": selectors.referral_documents(referral=referral),
+        "events": selectors.referral_events(referral=referral),
+        "document_form": extra.pop("document_form", None) or AddDocumentForm(),
+        **extra,
+    }
+
+
+@never_cache
+@require_POST
+@provider_required
+def referral_add_documents(request, public_id, provider):
+    referral = selectors.referral_get_for_provider(provider=provider, public_id=public_id)
+    form = AddDocumentForm(request.POST, request.FILES)
+    if not referral.is_open:
+        messages.error(request, _("This referral is closed; documents can no longer be added."))
+        return redirect("referrals:detail", public_id=referral.public_id)
+    if form.is_valid():
+        files = request.FILES.getlist("documents")[:MAX_DOCUMENTS]
+        with transaction.atomic():
+            stored = _store_uploads(form, "documents", files)
+            for upload in stored:
+                services.referral_document_add(referral=referral, upload=upload, by=request.user)
+        if stored:
+            messages.success(request, _("%(count)s document(s) added.") % {"count": len(stored)})
+        if not form.errors:
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return render(
+        request, "referrals/detail.html", _detail_context(referral, provider, document_form=form), status=400
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+def referral_cancel(request, public_id, provider):
+    referral = selectors.referral_get_for_provider(provider=provider, public_id=public_id)
+    form = CancelReferralForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_provider_cancel(
+                referral=referral, provider=provider, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Referral %(number)s is cancelled.") % {"number": referral.number})
+        return redirect("referrals:detail", public_id=referral.public_id)
+    return render(request, "referrals/cancel.html", {"referral": referral, "form": form})
+
+
+@never_cache
+@require_GET
+def document_download(request, public_id, document_id):
+    """The referral's own provider, or staff allowed to view referrals; anyone else gets a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("referrals:login"))
+    document = get_object_or_404(
+        ReferralDocument.objects.select_related("upload", "referral__provider"),
+        public_id=document_id,
+        referral__public_id=public_id,
+    )
+    is_staff_reader = request.user.is_staff and request.user.has_perm("referrals.view_referral")
+    provider = selectors.referring_provider_for_user(request.user)
+    if not is_staff_reader and (provider is None or document.referral.provider_id != provider.pk):
+        raise Http404
+    return upload_response(document.upload, inline=True)
+
+
+@require_GET
+def icd10_lookup(request):
+    """JSON for the code search box: `?q=` a code or words; signed-in referrers and staff only."""
+    user = request.user
+    if not user.is_authenticated or not (user.is_staff or selectors.referring_provider_for_user(user)):
+        return JsonResponse({"results": [], "error": "sign in"}, status=403)
+    results = icd10_search(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"code": r.code, "description": r.description} for r in results]})

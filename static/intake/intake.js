@@ -1,0 +1,59 @@
+// Progressive enhancement only: every control works without this file.
+(function () {
+  "use strict";
+
+  // Body map: the SVG regions mirror the labelled checkboxes, which stay the real controls.
+  document.querySelectorAll(".body-map").forEach(function (map) {
+    function box(region) {
+      return map.querySelector('input[type="checkbox"][value="' + region + '"]');
+    }
+    function paint() {
+      map.querySelectorAll(".region").forEach(function (shape) {
+        var input = box(shape.dataset.region);
+        shape.classList.toggle("selected", Boolean(input && input.checked));
+      });
+    }
+    map.querySelectorAll(".region").forEach(function (shape) {
+      shape.addEventListener("click", function () {
+        var input = box(shape.dataset.region);
+        if (input) {
+          input.checked = !input.checked;
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+    });
+    map.addEventListener("change", paint);
+    paint();
+  });
+
+  // PHQ-9 item 9: crisis resources appear the moment an answer above 0 is chosen.
+  var crisis = document.querySelector("[data-live-crisis]");
+  if (crisis) {
+    var update = function () {
+      var chosen = document.querySelector('input[name="phq9__q9"]:checked');
+      crisis.classList.toggle("d-none", !(chosen && chosen.value !== "0"));
+    };
+    document.querySelectorAll('input[name="phq9__q9"]').forEach(function (input) {
+      input.addEventListener("change", update);
+    });
+    update();
+  }
+
+  // Medication rows: add another row from the formset's empty form.
+  document.querySelectorAll("button.add-row").forEach(function (button) {
+    var prefix = button.dataset.formset;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById(prefix + "-empty-row");
+    var rows = document.querySelector('.formset-rows[data-formset="' + prefix + '"]');
+    if (!total || !template || !rows) return;
+    button.classList.remove("d-none");
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var first = rows.lastElementChild.querySelector("input");
+      if (first) first.focus();
+    });
+  });
+})();

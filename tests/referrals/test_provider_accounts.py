@@ -1,0 +1,149 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.urls import reverse
+
+from referrals.models import ReferringProvider
+from referrals.services import referring_provider_verify
+from tests.factories import ReferringProviderFactory, StaffUserFactory
+
+from .conftest import VALID_NPI
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION = {
+    "first_name": "Ana",
+    "last_name": "Reyes",
+    "credentials": "MD",
+    "npi": VALID_NPI,
+    "email": "Ana.Reyes@Practice.example",
+    "practice_name": "Oak Street Family Medicine",
+    "address_line1": "12 Oak Street",
+    "city": "Springfield",
+    "state": "il",
+    "postal_code": "62701",
+    "phone": "(217) 555-0101",
+    "fax": "(217) 555-0102",
+    "password1": "correct horse battery staple",
+    "password2": "correct horse battery staple",
+}
+
+
+def verification_link(message) -> str:
+    return re.search(r"https?://\S+/referrals/verify-email/\S+/", message.body).group(0)
+
+
+def test_a_provider_registers_and_confirms_the_email_by_the_emailed_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("referrals:register"), REGISTRATION)
+
+    assert response.status_code == 302
+    provider = ReferringProvider.objects.get(npi=VALID_NPI)
+    assert provider.user.username == "ana.reyes@practice.example"
+    assert provider.state == "IL"
+    assert not provider.email_is_verified and not provider.is_verified
+    assert not provider.user.is_staff
+    (message,) = mail.outbox
+    assert message.to == ["ana.reyes@practice.example"]
+
+    link = verification_link(message)
+    response = client.get(link.split("127.0.0.1:8000", 1)[-1])
+
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.email_is_verified
+
+
+def test_registration_refuses_an_npi_that_fails_the_check_digit_and_keeps_what_was_typed(client):
+    response = client.post(reverse("referrals:register"), {**REGISTRATION, "npi": "1234567890"})
+
+    assert response.status_code == 200
+    assert "not a valid NPI" in response.content.decode()
+    assert 'value="Oak Street Family Medicine"' in response.content.decode()
+    assert not User.objects.filter(email__iexact=REGISTRATION["email"]).exists()
+
+
+def test_registration_refuses_a_taken_npi_or_email_and_a_weak_password(client):
+    existing = ReferringProviderFactory(npi=VALID_NPI)
+    response = client.post(
+        reverse("referrals:register"),
+        {**REGISTRATION, "email": existing.user.email, "password1": "short", "password2": "short"},
+    )
+    form = response.context["form"]
+    assert set(form.errors) >= {"npi", "email", "password1"}
+
+
+def test_a_tampered_or_foreign_verification_link_verifies_nothing(client):
+    provider = ReferringProviderFactory(email_verified_at=None)
+    response = client.get(reverse("referrals:verify_email", args=["not-a-real-token"]))
+    assert response.status_code == 400
+    assert "does not work" in response.content.decode()
+    provider.refresh_from_db()
+    assert not provider.email_is_verified
+
+
+def test_a_provider_signs_in_and_out_with_the_email_address(client, provider):
+    response = client.post(
+        reverse("referrals:login"),
+        {"username": provider.user.email.upper(), "password": "a-long-test-password"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("referrals:list")
+
+    response = client.post(reverse("referrals:logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("referrals:list")).status_code == 302
+
+
+def test_repeated_wrong_passwords_are_slowed_down(client, provider):
+    for _ in range(5):
+        client.post(reverse("referrals:login"), {"username": provider.user.email, "password": "wrong"})
+    response = client.post(
+        reverse("referrals:login"), {"username": provider.user.email, "password": "a-long-test-password"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_verify_a_provider_once_and_the_provider_is_told(django_capture_on_commit_callbacks):
+    provider = ReferringProviderFactory(verified_at=None)
+    staff = StaffUserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert referring_provider_verify(provider=provider, by=staff) is True
+        assert referring_provider_verify(provider=provider, by=staff) is False
+
+    provider.refresh_from_db()
+    assert provider.is_verified and provider.verified_by == staff
+    assert [m.subject for m in mail.outbox] == ["Your referring-provider account is verified"]
+
+
+def test_the_home_page_link_leads_to_the_referrer_landing_page(client, provider):
+    anonymous = client.get(reverse("referring_providers")).content.decode()
+    assert reverse("referrals:login") in anonymous and reverse("referrals:register") in anonymous
+
+    client.force_login(provider.user)
+    signed_in = client.get(reverse("referring_providers")).content.decode()
+    assert reverse("referrals:new") in signed_in and reverse("referrals:list") in signed_in
+
+
+def test_demo_data_prints_a_verified_referrer_login_that_signs_in(client, settings, capsys):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    printed = capsys.readouterr().out
+
+    assert "referrer@practice.example" in printed and "demo-referrer-pass" in printed
+    assert ReferringProvider.objects.filter(user__username="referrer@practice.example").count() == 1
+    provider = ReferringProvider.objects.get(user__username="referrer@practice.example")
+    assert provider.is_verified and provider.email_is_verified
+    response = client.post(
+        reverse("referrals:login"),
+        {"username": "referrer@practice.example", "password": "demo-referrer-pass"},
+    )
+    assert response.status_code == 302
