@@ -1,14 +1,18 @@
 """The front desk's side: the booking queue, booking into a slot, changes to a visit, the day view."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from clinic.admin import ClinicModelAdmin
 
 from . import selectors, services
 from .forms import BookingForm, DayViewForm, RescheduleForm, StaffCancelForm
@@ -24,6 +28,14 @@ from .models import (
 )
 
 
+def _object_or_404(queryset, object_id: str):
+    """The row for an admin URL's id; a 404, not a 500, for an id that is not a number."""
+    try:
+        return queryset.get(pk=unquote(object_id))
+    except (queryset.model.DoesNotExist, ValidationError, ValueError):
+        raise Http404("No such object.") from None
+
+
 def _add_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -33,7 +45,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 @admin.register(Physician)
-class PhysicianAdmin(admin.ModelAdmin):
+class PhysicianAdmin(ClinicModelAdmin):
     list_display = ["last_name", "first_name", "credentials", "is_active"]
     list_filter = ["is_active", "locations"]
     search_fields = ["last_name", "first_name"]
@@ -43,7 +55,7 @@ class PhysicianAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocationHours)
-class LocationHoursAdmin(admin.ModelAdmin):
+class LocationHoursAdmin(ClinicModelAdmin):
     list_display = ["location", "weekday", "opens_at", "closes_at"]
     list_filter = ["location", "weekday"]
     search_fields = ["location__name"]
@@ -105,7 +117,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(AppointmentRequest)
-class AppointmentRequestAdmin(admin.ModelAdmin):
+class AppointmentRequestAdmin(ClinicModelAdmin):
     """The queue of requests to book: urgent first, then oldest, with the intake's flags."""
 
     list_display = [
@@ -215,8 +227,8 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         ]
 
     def book_view(self, request, object_id):
-        appointment_request = get_object_or_404(
-            self.get_queryset(request).select_related("location", "patient"), pk=object_id
+        appointment_request = _object_or_404(
+            self.get_queryset(request).select_related("location", "patient"), object_id
         )
         if not (
             self.has_change_permission(request, appointment_request)
@@ -288,7 +300,7 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ClinicModelAdmin):
     list_display = [
         "local_start",
         "physician",
@@ -366,8 +378,8 @@ class AppointmentAdmin(admin.ModelAdmin):
         )
 
     def _changeable(self, request, object_id) -> Appointment:
-        appointment = get_object_or_404(
-            Appointment.objects.select_related("physician", "location", "patient", "request"), pk=object_id
+        appointment = _object_or_404(
+            Appointment.objects.select_related("physician", "location", "patient", "request"), object_id
         )
         if not self.has_change_permission(request, appointment):
             raise PermissionDenied

@@ -15,6 +15,9 @@ from clinic.selectors import active_locations
 from . import services
 from .models import DAY_CODES, CancelReason, Physician, TimeWindow, VisitType
 
+# How far ahead staff may book a visit.
+BOOKING_MAX_DAYS_AHEAD = 2 * 366
+
 WEEKDAY_CHOICES = [(code, day.label) for code, day in DAY_CODES.items() if day < 6]
 
 
@@ -150,6 +153,16 @@ class BookingForm(forms.Form):
             physicians = physicians.filter(locations=location) | physicians.filter(locations__isnull=True)
         self.fields["physician"].queryset = physicians.distinct().order_by("last_name", "first_name")
 
+    def clean_date(self):
+        # Also keeps the start and end times within what a datetime can hold (no year 9999 overflow).
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if day < today:
+            raise ValidationError(_("The visit date cannot be in the past."))
+        if day > today + datetime.timedelta(days=BOOKING_MAX_DAYS_AHEAD):
+            raise ValidationError(_("Please check the year: visits are booked at most two years ahead."))
+        return day
+
     @property
     def starts_at(self) -> datetime.datetime:
         return services.local_start(self.cleaned_data["date"], self.cleaned_data["start_time"])
@@ -175,3 +188,9 @@ class DayViewForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.all(), required=False)
     physician = forms.ModelChoiceField(label=_("Physician"), queryset=Physician.objects.all(), required=False)
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if abs((day - timezone.localdate()).days) > 10 * 366:
+            raise ValidationError(_("Please check the year."))
+        return day

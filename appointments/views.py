@@ -177,6 +177,10 @@ def withdraw(request, public_id, token):
     appointment_request, problem = _managed_request(request, public_id, token)
     if problem:
         return problem
+    if request.method == "GET" and appointment_request.status != RequestStatus.OPEN:
+        # An old email's link: say where things stand instead of offering to withdraw again.
+        messages.info(request, _("This request can no longer be withdrawn."))
+        return _back_to_manage(public_id, token)
     if request.method == "POST":
         try:
             services.appointment_request_withdraw(public_id=appointment_request.public_id)
@@ -201,6 +205,13 @@ def cancel(request, public_id, token):
     appointment = getattr(appointment_request, "appointment", None)
     if appointment is None:
         messages.error(request, _("There is no booked appointment to cancel yet."))
+        return _back_to_manage(public_id, token)
+    if request.method == "GET" and appointment.status != AppointmentStatus.BOOKED:
+        messages.info(
+            request,
+            _("This appointment is %(status)s, so there is nothing to cancel.")
+            % {"status": appointment.get_status_display().lower()},
+        )
         return _back_to_manage(public_id, token)
     if request.method == "POST":
         try:

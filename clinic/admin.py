@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,9 +12,43 @@ admin.site.site_header = _("Pain Clinic Portal: staff")
 admin.site.site_title = _("Pain Clinic Portal")
 admin.site.index_title = _("Worklists and records")
 
+_MAX_PK = 2**63 - 1
+
+
+class RefuseTamperedSelectionMixin:
+    """Django's admin turns a tampered action selection (an id that is not a number) into a 500."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() and int(value) <= _MAX_PK for value in selected):
+            message = _("The selection is not valid: please tick the rows again.")
+            self.message_user(request, message, messages.ERROR)
+            return None  # the changelist redirects back to itself
+        return super().response_action(request, queryset)
+
+
+class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin in the portal."""
+
+    show_full_result_count = False
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffUserAdmin(RefuseTamperedSelectionMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class RoleAdmin(RefuseTamperedSelectionMixin, GroupAdmin):
+    pass
+
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(ClinicModelAdmin):
     list_display = ["last_name", "first_name", "date_of_birth", "email", "phone", "preferred_language"]
     list_filter = ["preferred_language", "sex_at_birth"]
     search_fields = ["last_name", "first_name", "email", "=date_of_birth"]
@@ -20,14 +57,14 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ClinicModelAdmin):
     list_display = ["name", "city", "state", "phone", "is_active"]
     list_filter = ["is_active", "state"]
     search_fields = ["name", "city"]
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ClinicModelAdmin):
     """Delivery state only: the body and its context are never shown here."""
 
     list_display = ["template", "to", "status", "attempts", "created_at", "sent_at", "send_after"]

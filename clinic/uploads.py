@@ -36,7 +36,12 @@ def detect_content_type(head: bytes) -> str | None:
 
 def upload_validate(uploaded_file: UploadedFile, *, allowed_types: tuple[str, ...] = DOCUMENT_TYPES) -> str:
     """The file's real type, or a ValidationError whose message a person can act on."""
-    allowed = ", ".join(TYPE_NAMES[t] for t in allowed_types)
+    names = [TYPE_NAMES[t] for t in allowed_types]
+    allowed = (
+        names[0]
+        if len(names) == 1
+        else _("%(list)s or %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
+    )
     if uploaded_file.size == 0:
         raise ValidationError(
             _("The file %(name)s is empty.") % {"name": safe_display_name(uploaded_file.name)}

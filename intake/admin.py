@@ -4,10 +4,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import PatientAdmin
+from clinic.admin import ClinicModelAdmin, PatientAdmin
 from clinic.clinical.procedure_safety import DEVICES_BY_KEY
 
 from . import selectors, services
+from .instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
 from .models import Intake, IntakeEvent, IntakeStatus, StaffAlert
 from .views import card_url
 
@@ -66,7 +67,7 @@ class IntakeEventInline(ReadOnlyInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(ClinicModelAdmin):
     """Read-only for everyone: the patient's answers are changed only by the patient, through services."""
 
     list_display = ["name", "date_of_birth", "status", "submitted_at", "flags", "headline_scores"]
@@ -130,6 +131,20 @@ class IntakeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.intake_admin_queryset(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        reasons = {code: instrument_unavailable_reason(code) for code in LICENSED_CODES}
+        if unavailable := [code for code, reason in reasons.items() if reason]:
+            self.message_user(
+                request,
+                _("Not offered to patients: %(codes)s. %(reason)s")
+                % {
+                    "codes": ", ".join(code.upper() for code in unavailable),
+                    "reason": reasons[unavailable[0]],
+                },
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False
@@ -341,7 +356,7 @@ class IntakeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(admin.ModelAdmin):
+class StaffAlertAdmin(ClinicModelAdmin):
     list_display = ["created_at", "kind", "tier", "intake_link", "acknowledged_at", "acknowledged_by"]
     list_filter = [("acknowledged_at", admin.EmptyFieldListFilter), "kind", "tier"]
     search_fields = ["intake__last_name", "intake__first_name", "intake__email"]

@@ -391,27 +391,129 @@ class TreatmentsForm(StepForm):
             self.fields[f"{key}_effect"] = forms.ChoiceField(
                 label=_("Effect"), choices=EFFECTS, required=False
             )
-        self.fields["injections"] = forms.CharField(
-            label=_(
-                "Injections for this pain: for each, the type, the date, how much relief (percent) "
-                "and for how long"
-            ),
-            required=False,
-            max_length=2000,
-            widget=forms.Textarea({"rows": 3}),
-        )
-        self.fields["surgeries"] = forms.CharField(
-            label=_("Surgeries for this pain: what, when, and the effect"),
-            required=False,
-            max_length=2000,
-            widget=forms.Textarea({"rows": 3}),
-        )
 
     def therapy_rows(self):
         return [
             (label, self[f"{key}_tried"], self[f"{key}_when"], self[f"{key}_effect"])
             for key, label in THERAPIES
         ]
+
+
+INJECTION_TYPES = (
+    ("", "---------"),
+    ("epidural_steroid", _("Epidural steroid injection")),
+    ("facet_joint", _("Facet joint injection")),
+    ("medial_branch_block", _("Medial branch block")),
+    ("radiofrequency_ablation", _("Radiofrequency ablation (nerve burning)")),
+    ("sacroiliac_joint", _("Sacroiliac (SI) joint injection")),
+    ("nerve_block", _("Nerve block")),
+    ("trigger_point", _("Trigger point injection")),
+    ("joint", _("Joint injection (for example knee, hip or shoulder)")),
+    ("other", _("Other, or not sure")),
+)
+RELIEF_DURATIONS = (
+    ("", "---------"),
+    ("days", _("A few days or less")),
+    ("weeks", _("1 to 4 weeks")),
+    ("months", _("1 to 3 months")),
+    ("longer", _("More than 3 months")),
+    ("still", _("Still helping")),
+)
+
+
+class MonthInput(forms.DateInput):
+    """A month picker; browsers without one show a text box that takes 2024-03 as well."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "YYYY-MM", **(attrs or {})}, format="%Y-%m")
+
+
+def month_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=MonthInput(),
+        input_formats=["%Y-%m", "%Y-%m-%d", "%m/%Y"],
+        help_text=_("Month and year; a good guess is fine."),
+        error_messages={"invalid": _("Enter a month and year, for example 2024-03.")},
+    )
+
+
+class TreatmentRowForm(forms.Form):
+    """One injection or surgery; a row left empty is ignored. `key` names the field a row needs."""
+
+    key: str
+    missing_key_message: str
+
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("date")
+        if when and when > timezone.localdate():
+            self.add_error("date", _("This date cannot be in the future."))
+        others = [value for name, value in cleaned.items() if name != self.key]
+        if any(value not in (None, "") for value in others) and not cleaned.get(self.key):
+            self.add_error(self.key, self.missing_key_message)
+        return cleaned
+
+    def answers(self) -> dict:
+        return {name: _json_safe(value) for name, value in self.cleaned_data.items()}
+
+
+class InjectionForm(TreatmentRowForm):
+    key = "kind"
+    missing_key_message = _("Choose the type of injection, or “Other, or not sure”.")
+
+    kind = forms.ChoiceField(label=_("Type of injection"), choices=INJECTION_TYPES, required=False)
+    date = month_field(_("When (month and year)"))
+    relief_percent = forms.IntegerField(
+        label=_("How much relief did it give (percent)?"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "inputmode": "numeric"}),
+        help_text=_("0 = no relief, 100 = the pain went away completely"),
+        error_messages={
+            "min_value": _("Choose a number from 0 to 100."),
+            "max_value": _("Choose a number from 0 to 100."),
+            "invalid": _("Choose a number from 0 to 100."),
+        },
+    )
+    relief_duration = forms.ChoiceField(
+        label=_("How long did the relief last?"), choices=RELIEF_DURATIONS, required=False
+    )
+
+
+class SurgeryForm(TreatmentRowForm):
+    key = "procedure"
+    missing_key_message = _("Add what the operation was.")
+
+    procedure = forms.CharField(label=_("Operation"), max_length=200, required=False)
+    date = month_field(_("When (month and year)"))
+    effect = forms.ChoiceField(label=_("Effect on your pain"), choices=EFFECTS, required=False)
+
+
+InjectionFormSet = forms.formset_factory(InjectionForm, extra=2, max_num=20, validate_max=True)
+SurgeryFormSet = forms.formset_factory(SurgeryForm, extra=1, max_num=20, validate_max=True)
+
+
+def treatment_rows_initial(rows) -> list[dict] | None:
+    """Saved injection or surgery rows as formset initial data (dates back to date objects).
+    Anything else (an early draft's free text) starts the rows empty."""
+    if not isinstance(rows, list):
+        return None
+    initial = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        row = dict(row)
+        try:
+            row["date"] = date.fromisoformat(row["date"]) if row.get("date") else None
+        except (TypeError, ValueError):
+            row["date"] = None
+        initial.append(row)
+    return initial or None
 
 
 # --- 5. Medications and allergies ----------------------------------------------------------------

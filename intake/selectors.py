@@ -3,17 +3,22 @@
 import uuid
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from clinic.models import Patient
 
 from .forms import (
     ARM_REGIONS,
     BODY_REGION_LABELS,
+    EFFECTS,
+    INJECTION_TYPES,
     LEG_REGIONS,
     LOW_BACK_REGIONS,
     NECK_REGIONS,
     NERVE_LIKE_DESCRIPTORS,
+    RELIEF_DURATIONS,
     STEP_FORMS,
+    THERAPIES,
     PainForm,
     _option_key,
 )
@@ -88,13 +93,58 @@ def step_summaries(intake: Intake) -> list[dict]:
             answers = intake.step_answers(step.slug)
             if step.slug == "pain":
                 answers = PainForm.from_answers(answers)
-            rows = [
-                (field.label, _display(field, answers.get(name)))
-                for name, field in form.fields.items()
-                if name in answers
-            ]
+            if step.slug == "treatments":
+                rows = treatment_summary_rows(answers)
+            else:
+                rows = [
+                    (field.label, _display(field, answers.get(name)))
+                    for name, field in form.fields.items()
+                    if name in answers
+                ]
         summaries.append({"step": step, "rows": rows, "done": step.slug in intake.completed_steps})
     return summaries
+
+
+def _month(value) -> str:
+    return value[:7] if isinstance(value, str) else ""
+
+
+def treatment_summary_rows(answers: dict) -> list[tuple[str, str]]:
+    """One line per therapy, injection and surgery: "Physical therapy: Yes, 2023, Helped"."""
+    effects, kinds, durations = dict(EFFECTS), dict(INJECTION_TYPES), dict(RELIEF_DURATIONS)
+    rows = []
+    for key, label in THERAPIES:
+        tried = answers.get(f"{key}_tried")
+        if tried is None:
+            continue
+        parts = [_("Yes") if tried == "yes" else _("No")]
+        if tried == "yes":
+            parts += [answers.get(f"{key}_when") or "", str(effects.get(answers.get(f"{key}_effect"), ""))]
+        rows.append((label, ", ".join(part for part in parts if part)))
+    injections, surgeries = answers.get("injections"), answers.get("surgeries")
+    if isinstance(injections, str):  # an early draft's free text
+        rows.append((_("Injections"), injections or "—"))
+    else:
+        for number, row in enumerate(injections or [], start=1):
+            relief = row.get("relief_percent")
+            parts = [
+                str(kinds.get(row.get("kind"), row.get("kind", ""))),
+                _month(row.get("date")),
+                _("%(percent)s%% relief") % {"percent": relief} if relief is not None else "",
+                str(durations.get(row.get("relief_duration"), "")),
+            ]
+            rows.append((_("Injection %(number)s") % {"number": number}, ", ".join(p for p in parts if p)))
+    if isinstance(surgeries, str):
+        rows.append((_("Surgeries"), surgeries or "—"))
+    else:
+        for number, row in enumerate(surgeries or [], start=1):
+            parts = [
+                row.get("procedure", ""),
+                _month(row.get("date")),
+                str(effects.get(row.get("effect"), "")),
+            ]
+            rows.append((_("Surgery %(number)s") % {"number": number}, ", ".join(p for p in parts if p)))
+    return rows
 
 
 def questionnaire_summaries(intake: Intake) -> list[dict]:

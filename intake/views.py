@@ -23,11 +23,14 @@ from .forms import (
     STEP_FORMS,
     AllergyFormSet,
     ConsentForm,
+    InjectionFormSet,
     MedicationFormSet,
     PainForm,
     QuestionnairesForm,
     ResendLinkForm,
     StartForm,
+    SurgeryFormSet,
+    treatment_rows_initial,
 )
 from .models import Intake, IntakeStatus
 from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
@@ -155,6 +158,14 @@ def _build_forms(request: HttpRequest, intake: Intake, slug: str):
         allergies = [{"substance": a.substance, "reaction": a.reaction} for a in intake.allergies.all()]
         formsets["medication_formset"] = MedicationFormSet(data, prefix="med", initial=meds or None)
         formsets["allergy_formset"] = AllergyFormSet(data, prefix="allergy", initial=allergies or None)
+    if slug == "treatments":
+        saved = intake.step_answers("treatments")
+        formsets["injection_formset"] = InjectionFormSet(
+            data, prefix="injection", initial=treatment_rows_initial(saved.get("injections"))
+        )
+        formsets["surgery_formset"] = SurgeryFormSet(
+            data, prefix="surgery", initial=treatment_rows_initial(saved.get("surgeries"))
+        )
     return form, formsets
 
 
@@ -176,6 +187,15 @@ def _save(intake: Intake, slug: str, form, formsets) -> Intake:
         )
     if slug == "questionnaires":
         return services.intake_save_questionnaires(intake=intake, responses=form.responses())
+    if slug == "treatments":
+        answers = {
+            **form.answers(),
+            "injections": [f.answers() for f in formsets["injection_formset"] if f.cleaned_data.get("kind")],
+            "surgeries": [
+                f.answers() for f in formsets["surgery_formset"] if f.cleaned_data.get("procedure")
+            ],
+        }
+        return services.intake_save_step(intake=intake, step=slug, answers=answers)
     return services.intake_save_step(intake=intake, step=slug, answers=form.answers())
 
 

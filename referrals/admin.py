@@ -5,14 +5,16 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic.admin import ClinicModelAdmin
 from clinic.clinical import red_flags as red_flag_rules
 
 from . import selectors, services
@@ -77,6 +79,25 @@ class WorklistFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class AgingWithoutBookingFilter(admin.SimpleListFilter):
+    """The front desk's "referrals aging without a booking": still open, no visit booked, old."""
+
+    title = _("aging without a booking")
+    parameter_name = "aging"
+    DAYS = (7, 14, 30)
+    NOT_BOOKED = (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED)
+
+    def lookups(self, request, model_admin):
+        label = _("Waiting over %(days)s days, not booked")
+        return [(str(days), label % {"days": days}) for days in self.DAYS]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {str(days) for days in self.DAYS}:
+            return queryset
+        cutoff = timezone.now() - datetime.timedelta(days=int(self.value()))
+        return queryset.filter(status__in=self.NOT_BOOKED, submitted_at__lt=cutoff)
+
+
 @dataclass(frozen=True)
 class StaffAction:
     name: str
@@ -107,23 +128,23 @@ STAFF_ACTIONS = {
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ClinicModelAdmin):
     list_display = [
         "number",
         "flags",
         "patient_name_display",
         "patient_date_of_birth",
         "requested_service",
-        "urgency",
         "status",
         "provider_display",
         "provider_verified",
-        "submitted_at",
+        "submitted_on",
         "waiting",
     ]
     list_display_links = ["number", "patient_name_display"]
     list_filter = [
         WorklistFilter,
+        AgingWithoutBookingFilter,
         "status",
         "urgency",
         "requested_service",
@@ -168,18 +189,27 @@ class ReferralAdmin(admin.ModelAdmin):
     def provider_verified(self, obj):
         return obj.provider.verified_at is not None
 
+    # Urgency shows in the flags column; a date (not date and time) keeps the status in view.
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        return date_format(timezone.localtime(obj.submitted_at), "SHORT_DATE_FORMAT")
+
     @admin.display(description=_("waiting"))
     def waiting(self, obj):
         days = obj.time_waiting.days
         return ngettext("%d day", "%d days", days) % days
 
     def get_search_results(self, request, queryset, search_term):
-        dob = _parse_date(search_term.strip())
-        if dob is not None:
-            return queryset.filter(
-                Q(patient_date_of_birth=dob) | Q(number__iexact=search_term.strip())
-            ), False
-        return super().get_search_results(request, queryset, search_term)
+        # A date among the words ("Dupont 05/06/1970", as said on the phone) is the date of birth;
+        # the other words search names, number and NPI as usual.
+        words = search_term.split()
+        dates = {word: _parse_date(word) for word in words}
+        if not any(dates.values()):
+            return super().get_search_results(request, queryset, search_term)
+        for dob in {dob for dob in dates.values() if dob is not None}:
+            queryset = queryset.filter(patient_date_of_birth=dob)
+        rest = " ".join(word for word in words if dates[word] is None)
+        return super().get_search_results(request, queryset, rest) if rest else (queryset, False)
 
     # --- permissions: the content is the referrer's; staff change it only through actions ---
 
@@ -353,7 +383,7 @@ class VerifiedFilter(ProviderVerifiedFilter):
 
 
 @admin.register(ReferringProvider)
-class ReferringProviderAdmin(admin.ModelAdmin):
+class ReferringProviderAdmin(ClinicModelAdmin):
     list_display = [
         "last_name",
         "first_name",

@@ -6,9 +6,10 @@ A move outside the graph raises `ReferralTransitionError` (a Django `ValidationE
 message that the admin shows as is.
 """
 
+import logging
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from .models import (
 from .selectors import referral_possible_duplicates
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 EMAIL_VERIFY_SALT = "referrals.provider-email"
 EMAIL_VERIFY_MAX_AGE = 60 * 60 * 24 * 3
@@ -280,6 +282,18 @@ def referral_document_add(*, referral: Referral, upload: Upload, by) -> Referral
 # --- The lifecycle ---------------------------------------------------------------------------------
 
 
+def _refuse_move_outside_the_graph(*, referral: Referral, to_status: str) -> None:
+    if to_status not in ALLOWED_MOVES[referral.status]:
+        raise ReferralTransitionError(
+            _("Referral %(number)s cannot move from “%(from)s” to “%(to)s”.")
+            % {
+                "number": referral.number,
+                "from": ReferralStatus(referral.status).label,
+                "to": ReferralStatus(to_status).label,
+            }
+        )
+
+
 def _referral_move(
     *, referral: Referral, to_status: str, by, note: str = "", changes: dict[str, Any] | None = None
 ) -> tuple[Referral, ReferralEvent]:
@@ -289,15 +303,7 @@ def _referral_move(
         .select_related("provider__user", "patient")
         .get(pk=referral.pk)
     )
-    if to_status not in ALLOWED_MOVES[locked.status]:
-        raise ReferralTransitionError(
-            _("Referral %(number)s cannot move from “%(from)s” to “%(to)s”.")
-            % {
-                "number": locked.number,
-                "from": ReferralStatus(locked.status).label,
-                "to": ReferralStatus(to_status).label,
-            }
-        )
+    _refuse_move_outside_the_graph(referral=locked, to_status=to_status)
     now = timezone.now()
     from_status = locked.status
     locked.status = to_status
@@ -335,6 +341,9 @@ def referral_accept(
     (one of them) or `create_patient=True`; accepting without a choice is refused so that a second
     record for the same person is never made by accident.
     """
+    # Checked again under the lock by _referral_move; here so that a refused move says so, rather
+    # than asking about duplicates or creating a patient first.
+    _refuse_move_outside_the_graph(referral=referral, to_status=ReferralStatus.ACCEPTED)
     patient = link_patient or referral.patient
     if patient is None:
         duplicates = list(referral_possible_duplicates(referral=referral))
@@ -372,6 +381,7 @@ def referral_accept(
 
 @transaction.atomic
 def referral_decline(*, referral: Referral, by, reason: str, note: str = "") -> ReferralEvent:
+    _refuse_move_outside_the_graph(referral=referral, to_status=ReferralStatus.DECLINED)
     if reason not in DeclineReason.values:
         raise ReferralError(_("Choose a reason for declining."))
     if reason == DeclineReason.OTHER and not note.strip():
@@ -444,3 +454,57 @@ def referral_provider_cancel(
     return _referral_move(referral=referral, to_status=ReferralStatus.CANCELLED, by=provider.user, note=note)[
         1
     ]
+
+
+# --- Housekeeping ----------------------------------------------------------------------------------
+
+ABANDONED_UPLOAD_AGE = timedelta(days=1)
+ABANDONED_UPLOAD_BATCH = 500
+
+
+def _upload_references():
+    """Every relation that points at an Upload (referrals, intake cards, any added later)."""
+    return [
+        relation
+        for relation in Upload._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and relation.is_relation
+    ]
+
+
+def _unreferenced_uploads():
+    uploads = Upload.objects.all()
+    for relation in _upload_references():
+        column = relation.field.attname
+        referenced = relation.related_model._base_manager.filter(**{f"{column}__isnull": False})
+        uploads = uploads.exclude(pk__in=referenced.values(column))
+    return uploads
+
+
+def referral_uploads_discard_abandoned(*, older_than: timedelta = ABANDONED_UPLOAD_AGE) -> int:
+    """Delete uploads that nothing refers to and that are older than `older_than`; returns how many.
+
+    A referral form that failed validation keeps its stored documents for the next try (signed
+    tokens in the form); when the referrer never comes back they are attached to nothing. Each
+    row is deleted in its own transaction, re-checked under a lock, and its file removed after
+    commit; a row attached meanwhile (the referral submitted at that moment) is left alone.
+    Uploads of other apps are safe: any relation to an Upload counts as a reference.
+    """
+    cutoff = timezone.now() - older_than
+    abandoned = _unreferenced_uploads().filter(created_at__lt=cutoff).order_by("pk")
+    candidates = list(abandoned.values_list("pk", flat=True)[:ABANDONED_UPLOAD_BATCH])
+    deleted = 0
+    for pk in candidates:
+        try:
+            with transaction.atomic():
+                upload = _unreferenced_uploads().select_for_update(skip_locked=True).filter(pk=pk).first()
+                if upload is None:
+                    continue
+                storage, name = upload.file.storage, upload.file.name
+                upload.delete()
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        except IntegrityError:
+            continue  # attached while we were deleting it: keep it
+        deleted += 1
+    if deleted:
+        logger.info("Discarded %d abandoned uploads.", deleted)
+    return deleted

@@ -189,18 +189,22 @@ def _kept_token(request, upload: Upload) -> str:
     return _kept_signer(request).sign(str(upload.public_id))
 
 
-def _kept_uploads(request) -> list[Upload]:
-    """Documents stored during an earlier failed submit of this form and still ticked."""
+def _kept_uploads(request) -> tuple[list[Upload], int]:
+    """Documents stored during an earlier failed submit of this form and still ticked, and how
+    many of those are gone (discarded as abandoned since, see referral_uploads_discard_abandoned)."""
     signer = _kept_signer(request)
-    public_ids = []
+    public_ids = set()
     for token in request.POST.getlist("kept_documents")[:MAX_DOCUMENTS]:
         try:
-            public_ids.append(uuid.UUID(signer.unsign(token)))
+            public_ids.add(uuid.UUID(signer.unsign(token)))
         except (signing.BadSignature, ValueError):
             continue
-    return list(
-        Upload.objects.filter(public_id__in=public_ids, referral_document__isnull=True).order_by("pk")
+    uploads = list(Upload.objects.filter(public_id__in=public_ids).select_related("referral_document"))
+    # One already attached belongs to this form's referral, submitted a moment ago (a resubmission).
+    kept = sorted(
+        (upload for upload in uploads if not hasattr(upload, "referral_document")), key=lambda u: u.pk
     )
+    return kept, len(public_ids) - len(uploads)
 
 
 def _store_uploads(form, field: str, files) -> list[Upload]:
@@ -227,8 +231,13 @@ def referral_new(request, provider):
     form = ReferralForm(request.POST, request.FILES)
     if request.session.session_key is None:
         request.session.save()
-    kept = _kept_uploads(request)
+    kept, gone = _kept_uploads(request)
     files = request.FILES.getlist("documents")
+    if gone:
+        form.add_error(
+            "documents",
+            _("A document attached earlier is no longer available: please attach it again."),
+        )
     if len(kept) + len(files) > MAX_DOCUMENTS:
         form.is_valid()
         form.add_error("documents", _("Send at most %(max)s documents.") % {"max": MAX_DOCUMENTS})

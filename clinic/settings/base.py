@@ -160,6 +160,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_LOCALTIME = True
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pain Clinic Portal <no-reply@clinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -236,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Intake drafts: reminder emails a few days before expiry, then expiry itself.
     "intake-drafts": {"task": "intake.tasks.intake_drafts_task", "schedule": 60 * 60},
+    "referral-abandoned-uploads": {
+        "task": "referrals.tasks.discard_abandoned_uploads_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 CACHES = {

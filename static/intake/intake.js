@@ -39,7 +39,7 @@
     update();
   }
 
-  // Medication rows: add another row from the formset's empty form.
+  // Medication, injection and surgery rows: add another row from the formset's empty form.
   document.querySelectorAll("button.add-row").forEach(function (button) {
     var prefix = button.dataset.formset;
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
@@ -49,10 +49,12 @@
     button.classList.remove("d-none");
     button.addEventListener("click", function () {
       var index = parseInt(total.value, 10);
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
       rows.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
-      var first = rows.lastElementChild.querySelector("input");
+      var first = rows.lastElementChild.querySelector("input, select, textarea");
       if (first) first.focus();
     });
   });

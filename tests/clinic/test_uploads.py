@@ -30,7 +30,7 @@ def test_a_real_pdf_is_stored_under_a_random_name_with_its_hash():
     ],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused(name, content):
-    with pytest.raises(ValidationError, match="is not a PDF, JPEG, PNG file"):
+    with pytest.raises(ValidationError, match="is not a PDF, JPEG or PNG file"):
         upload_store(uploaded_file=SimpleUploadedFile(name, content))
 
 
@@ -46,7 +46,7 @@ def test_a_file_over_the_size_cap_is_refused(settings):
 
 
 def test_only_images_where_only_images_are_wanted():
-    with pytest.raises(ValidationError, match="not a JPEG, PNG file"):
+    with pytest.raises(ValidationError, match="not a JPEG or PNG file"):
         upload_store(uploaded_file=SimpleUploadedFile("card.pdf", PDF_BYTES), allowed_types=IMAGE_TYPES)
     assert upload_store(uploaded_file=SimpleUploadedFile("card.png", PNG_BYTES), allowed_types=IMAGE_TYPES)
 

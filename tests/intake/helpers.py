@@ -58,8 +58,12 @@ def pain(red_flag_answers: dict | None = None, **overrides) -> dict:
     return {**data, **overrides}
 
 
-def treatments() -> dict:
-    return {f"{key}_tried": "no" for key, _label in THERAPIES}
+def treatments(injections: list[dict] | None = None, surgeries: list[dict] | None = None) -> dict:
+    return {
+        **{f"{key}_tried": "no" for key, _label in THERAPIES},
+        **formset("injection", injections or []),
+        **formset("surgery", surgeries or []),
+    }
 
 
 def medications(names=("Eliquis 5 mg",)) -> dict:

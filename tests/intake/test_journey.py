@@ -193,7 +193,7 @@ def test_a_card_photo_that_is_not_an_image_is_refused_next_to_the_field(client, 
     fake = SimpleUploadedFile("card.jpg", b"<html>not an image</html>", content_type="image/jpeg")
     response = client.post(step_url(intake, "insurance"), {**helpers.insurance(), "card_front": fake})
     assert response.status_code == 400
-    assert b"is not a JPEG, PNG file" in response.content
+    assert b"is not a JPEG or PNG file" in response.content
     assert b'value="XZ123"' in response.content
 
 

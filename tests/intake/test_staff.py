@@ -180,3 +180,21 @@ def test_alert_email_goes_to_active_clinicians_when_no_list_is_set(settings):
     assert list(OutboundEmail.objects.filter(template="intake-staff-alert").values_list("to", flat=True)) == [
         "doc@clinic.example"
     ]
+
+
+def test_the_intake_list_says_why_licensed_questionnaires_are_not_offered(client, settings):
+    settings.INSTRUMENT_WORDING_FILE = ""
+    client.force_login(StaffUserFactory(role="Clinician"))
+
+    response = client.get(reverse("admin:intake_intake_changelist"))
+
+    assert "Not offered to patients: ODI, NDI, DN4_INTERVIEW, DN4." in response.content.decode()
+    assert "INSTRUMENT_WORDING_FILE" in response.content.decode()
+
+
+def test_the_intake_list_is_quiet_when_the_licensed_wording_is_configured(client, wording_file):
+    client.force_login(StaffUserFactory(role="Clinician"))
+    assert (
+        "Not offered to patients"
+        not in client.get(reverse("admin:intake_intake_changelist")).content.decode()
+    )

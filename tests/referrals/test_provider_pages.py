@@ -54,7 +54,7 @@ def test_a_document_can_be_added_later_and_a_bad_one_is_refused(provider_client,
     response = provider_client.post(url, {"documents": [pdf("fake.pdf", b"<html>")]})
 
     assert response.status_code == 400
-    assert "is not a PDF, JPEG, PNG file" in response.content.decode()
+    assert "is not a PDF, JPEG or PNG file" in response.content.decode()
     assert [d.upload.original_name for d in referral.documents.all()] == ["lab.pdf"]
 
 
