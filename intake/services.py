@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clinic.clinical import procedure_safety, red_flags
 from clinic.models import Patient
 from clinic.uploads import IMAGE_TYPES, upload_store
+from referrals.services import referral_raise_priority
 
 from . import emails
 from .instruments import score
@@ -346,6 +347,8 @@ def _refresh_red_flags(intake: Intake) -> None:
     intake.save(update_fields=["red_flags", "red_flag_tier", "updated_at"])
     if result.needs_alert:
         tier = result.highest_tier
+        if intake.patient_id:
+            referral_raise_priority(patient=intake.patient, emergency=result.is_emergency)
         findings = "; ".join(flag.finding for flag in result.flags if flag.tier == tier)
         _raise_alert(
             intake, kind=StaffAlert.Kind.RED_FLAG, tier=tier, summary=f"{tier.upper()}: {findings}"[:500]

@@ -27,6 +27,7 @@ from clinic.models import Patient, Upload
 from . import emails
 from .models import (
     ALLOWED_MOVES,
+    OPEN_STATUSES,
     PROVIDER_CANCELLABLE,
     DeclineReason,
     QueuePriority,
@@ -508,3 +509,12 @@ def referral_uploads_discard_abandoned(*, older_than: timedelta = ABANDONED_UPLO
     if deleted:
         logger.info("Discarded %d abandoned uploads.", deleted)
     return deleted
+
+
+def referral_raise_priority(*, patient: Patient, emergency: bool) -> int:
+    """A red flag found after referral (in the patient's intake) moves the patient's open referrals
+    up the staff queue. Never lowers a priority. Returns how many referrals moved."""
+    priority = QueuePriority.EMERGENCY_RED_FLAG if emergency else QueuePriority.URGENT
+    return Referral.objects.filter(
+        patient=patient, status__in=OPEN_STATUSES, queue_priority__gt=priority
+    ).update(queue_priority=priority)

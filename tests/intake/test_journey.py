@@ -10,7 +10,8 @@ from clinic.emails import render_email
 from clinic.models import OutboundEmail, Patient
 from intake.models import Intake, IntakeStatus, StaffAlert
 from intake.tokens import resume_url
-from tests.factories import IntakeFactory
+from referrals.models import QueuePriority
+from tests.factories import IntakeFactory, PatientFactory, ReferralFactory
 
 from . import helpers
 
@@ -257,3 +258,19 @@ def test_step_pages_use_a_bounded_number_of_queries(
             assert client.get(step_url(intake, step)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("intake:review", args=[intake.public_id])).status_code == 200
+
+
+def test_a_red_flag_in_the_intake_moves_the_patients_referral_to_the_top_of_the_queue(client):
+    patient = PatientFactory()
+    referral = ReferralFactory(patient=patient, status="accepted")
+    closed = ReferralFactory(patient=patient, status="seen")
+    intake = IntakeFactory(patient=patient, first_name=patient.first_name, last_name=patient.last_name)
+    open_link(client, intake)
+    client.post(step_url(intake, "about"), helpers.about(intake))
+
+    client.post(step_url(intake, "pain"), helpers.pain({"bowel_incontinence": "yes"}))
+
+    referral.refresh_from_db()
+    closed.refresh_from_db()
+    assert referral.queue_priority == QueuePriority.EMERGENCY_RED_FLAG
+    assert closed.queue_priority == QueuePriority.ROUTINE

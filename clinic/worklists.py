@@ -1,0 +1,114 @@
+"""The staff home page: each worklist a person's role may see, with how many items wait in it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Worklist:
+    label: Promise
+    permission: str
+    url_name: str
+    query: str
+    items: Callable[[], QuerySet]
+    urgent: bool = False
+
+
+def _unacknowledged_alerts() -> QuerySet:
+    from intake.models import StaffAlert
+
+    return StaffAlert.objects.filter(acknowledged_at__isnull=True)
+
+
+def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
+    def items() -> QuerySet:
+        from referrals.models import Referral
+
+        referrals = Referral.objects.filter(status__in=statuses)
+        if older_than_days:
+            cutoff = timezone.now() - timedelta(days=older_than_days)
+            return referrals.filter(submitted_at__lt=cutoff)
+        return referrals
+
+    return items
+
+
+def _intakes_to_review() -> QuerySet:
+    from intake.models import Intake, IntakeStatus
+
+    return Intake.objects.filter(status=IntakeStatus.SUBMITTED)
+
+
+def _requests_to_book() -> QuerySet:
+    from appointments.models import AppointmentRequest, RequestStatus
+
+    return AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
+
+
+WORKLISTS = (
+    Worklist(
+        _("Staff alerts to acknowledge"),
+        "intake.view_staffalert",
+        "admin:intake_staffalert_changelist",
+        "acknowledged_at__isempty=1",
+        _unacknowledged_alerts,
+        urgent=True,
+    ),
+    Worklist(
+        _("New referrals to triage"),
+        "referrals.view_referral",
+        "admin:referrals_referral_changelist",
+        "worklist=new",
+        _referrals("submitted", "under_review"),
+    ),
+    Worklist(
+        _("Referrals aging over 14 days without a booking"),
+        "referrals.view_referral",
+        "admin:referrals_referral_changelist",
+        "aging=14",
+        _referrals("submitted", "under_review", "accepted", older_than_days=14),
+    ),
+    Worklist(
+        _("Intakes waiting for review"),
+        "intake.view_intake",
+        "admin:intake_intake_changelist",
+        "status__exact=submitted",
+        _intakes_to_review,
+    ),
+    Worklist(
+        _("Appointment requests to book"),
+        "appointments.view_appointmentrequest",
+        "admin:appointments_appointmentrequest_changelist",
+        "status=open",
+        _requests_to_book,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class WorklistEntry:
+    label: Promise
+    url: str
+    count: int
+    urgent: bool
+
+
+def staff_worklists(user) -> list[WorklistEntry]:
+    """One COUNT query per worklist the user may see, whatever the amount of data."""
+    return [
+        WorklistEntry(
+            worklist.label,
+            f"{reverse(worklist.url_name)}?{worklist.query}",
+            worklist.items().count(),
+            worklist.urgent,
+        )
+        for worklist in WORKLISTS
+        if user.has_perm(worklist.permission)
+    ]
