@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -45,6 +47,16 @@ class StaffUserAdmin(RefuseTamperedSelectionMixin, UserAdmin):
 @admin.register(Group)
 class RoleAdmin(RefuseTamperedSelectionMixin, GroupAdmin):
     pass
+
+
+# django-axes' pages (sign-in lockouts), with the same guard: administrators unlock people here.
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_model_admin.__name__, (RefuseTamperedSelectionMixin, _model_admin), {}))
 
 
 @admin.register(Patient)

@@ -5,7 +5,6 @@ profile is refused; a referral (or document) of another provider is a 404, whate
 """
 
 import functools
-import hashlib
 import uuid
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -39,8 +37,6 @@ from .icd10 import icd10_description, icd10_search
 from .models import ReferralDocument, ReferralStatus
 
 KEPT_UPLOAD_SALT = "referrals.kept-upload"
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW = 15 * 60
 
 
 def provider_required(view):
@@ -119,13 +115,9 @@ def resend_verification(request, provider):
     return redirect("referrals:list")
 
 
-def _client_key(request, username: str) -> str:
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{username.strip().lower()}"
-    return "referrals-login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
 class ProviderLoginView(auth_views.LoginView):
-    """Django's login view with the referrer's templates and a limit on failed attempts."""
+    """Django's login view with the referrer's templates. Repeated wrong passwords are stopped by
+    django-axes (settings AXES_*), as on the staff sign-in."""
 
     template_name = "referrals/login.html"
     authentication_form = ProviderLoginForm
@@ -133,25 +125,6 @@ class ProviderLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("referrals:list")
-
-    def post(self, request, *args, **kwargs):
-        key = _client_key(request, request.POST.get("username", ""))
-        if cache.get(key, 0) >= LOGIN_FAILURE_LIMIT:
-            messages.error(
-                request, _("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
-            )
-            form = self.get_form_class()(request)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            cache.delete(key)
-        else:
-            cache.add(key, 0, LOGIN_FAILURE_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOGIN_FAILURE_WINDOW)
-        return response
 
 
 class ProviderLogoutView(auth_views.LogoutView):

@@ -4,6 +4,7 @@ Base settings are safe by default; local.py relaxes what a first run on a laptop
 production.py insists on every secret.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
+    "axes",
     "clinic",
     "intake",
     "referrals",
@@ -74,6 +76,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out sign-in into the friendly lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes guards both sign-in pages (staff /staff/login/, referrers /referrals/sign-in/) against
+# password guessing: it must come first, it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -132,6 +143,20 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "US"
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for AXES_COOLOFF_TIME after its last attempt. Locking the pair, not the
+# username alone, means an attacker elsewhere cannot lock a clinician out of the portal.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Usernames are compared case-insensitively, so "Ana@x" and "ana@x" count as one.
+AXES_USERNAME_CALLABLE = "clinic.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "clinic.lockout.lockout_response"
+# Axes masks passwords always; usernames (emails) and addresses are masked in its log lines too.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from clinic.demo import DEMO_STAFF
 from clinic.models import Location
+from referrals.demo import DEMO_REFERRER_EMAIL, DEMO_REFERRER_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +29,20 @@ def test_each_printed_demo_login_signs_in_with_its_role(client, settings, capsys
 
     for login in DEMO_STAFF:
         assert login.username in printed and login.password in printed
-        assert client.login(username=login.username, password=login.password)
+        response = client.post(
+            reverse("admin:login"),
+            {"username": login.username, "password": login.password, "next": reverse("admin:index")},
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+        assert client.session["_auth_user_id"] == str(User.objects.get(username=login.username).pk)
         assert User.objects.get(username=login.username).groups.filter(name=login.role).exists()
+        client.logout()
+
+    assert DEMO_REFERRER_EMAIL in printed and DEMO_REFERRER_PASSWORD in printed
+    response = client.post(
+        reverse("referrals:login"), {"username": DEMO_REFERRER_EMAIL, "password": DEMO_REFERRER_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("referrals:list")
 
 
 def test_demo_data_is_refused_outside_a_local_run(settings):

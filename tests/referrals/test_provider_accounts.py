@@ -1,9 +1,13 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals.models import ReferringProvider
 from referrals.services import referring_provider_verify
@@ -98,14 +102,59 @@ def test_a_provider_signs_in_and_out_with_the_email_address(client, provider):
     assert client.get(reverse("referrals:list")).status_code == 302
 
 
-def test_repeated_wrong_passwords_are_slowed_down(client, provider):
-    for _ in range(5):
-        client.post(reverse("referrals:login"), {"username": provider.user.email, "password": "wrong"})
-    response = client.post(
-        reverse("referrals:login"), {"username": provider.user.email, "password": "a-long-test-password"}
-    )
+def sign_in(client, email: str, password: str, **extra):
+    return client.post(reverse("referrals:login"), {"username": email, "password": password}, **extra)
+
+
+def test_five_wrong_passwords_lock_that_sign_in_with_a_friendly_page(client, provider):
+    for _ in range(4):
+        assert sign_in(client, provider.user.email, "wrong").status_code == 200
+    assert sign_in(client, provider.user.email, "wrong").status_code == 429
+
+    # Another case of the same email is the same account: no fresh tries.
+    response = sign_in(client, provider.user.email.upper(), "a-long-test-password")
+
     assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many sign-in attempts" in page
+    assert "Please wait 15 minutes" in page
+    assert settings.CLINIC_PHONE in page
     assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_sign_in_does_not_lock_out_other_providers_or_the_same_one_elsewhere(client, provider):
+    other = ReferringProviderFactory()
+    for _ in range(5):
+        sign_in(client, provider.user.email, "wrong")
+
+    assert sign_in(client, other.user.email, "a-long-test-password").status_code == 302
+    client.logout()
+    response = sign_in(client, provider.user.email, "a-long-test-password", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302
+
+
+def test_after_the_cool_off_the_right_password_signs_in_again(client, provider):
+    for _ in range(5):
+        sign_in(client, provider.user.email, "wrong")
+    with time_machine.travel(timezone.now() + timedelta(minutes=14), tick=False):
+        assert sign_in(client, provider.user.email, "a-long-test-password").status_code == 429
+
+    # Each attempt during the lockout restarts the wait.
+    with time_machine.travel(timezone.now() + timedelta(minutes=14 + 16), tick=False):
+        response = sign_in(client, provider.user.email, "a-long-test-password")
+
+    assert response.status_code == 302 and response["Location"] == reverse("referrals:list")
+
+
+def test_a_successful_sign_in_clears_earlier_failures(client, provider):
+    for _ in range(4):
+        sign_in(client, provider.user.email, "wrong")
+    assert sign_in(client, provider.user.email, "a-long-test-password").status_code == 302
+    client.logout()
+
+    for _ in range(4):
+        assert sign_in(client, provider.user.email, "wrong").status_code == 200
+    assert sign_in(client, provider.user.email, "a-long-test-password").status_code == 302
 
 
 def test_staff_verify_a_provider_once_and_the_provider_is_told(django_capture_on_commit_callbacks):
