@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from clinic.emails import email_withdraw_pending
 from clinic.models import ContactMethod, Location, Patient
+from clinic.services import patient_match_or_create
 
 from . import emails, selectors
 from .models import (
@@ -161,23 +162,14 @@ def appointment_request_verify(*, public_id: uuid.UUID) -> AppointmentRequest:
     request = AppointmentRequest.objects.select_for_update().get(public_id=public_id)
     if request.status != RequestStatus.UNVERIFIED:
         return request
-    patient = Patient.objects.filter(
-        first_name__iexact=request.first_name,
-        last_name__iexact=request.last_name,
+    patient = patient_match_or_create(
+        first_name=request.first_name,
+        last_name=request.last_name,
         date_of_birth=request.date_of_birth,
-        email__iexact=request.email,
-    ).first()
-    if patient is None:
-        patient = Patient(
-            first_name=request.first_name,
-            last_name=request.last_name,
-            date_of_birth=request.date_of_birth,
-            email=request.email,
-            phone=request.phone,
-            preferred_contact=request.contact_preference,
-        )
-        patient.full_clean()
-        patient.save()
+        email=request.email,
+        phone=request.phone,
+        preferred_contact=request.contact_preference,
+    )
     request.patient = patient
     request.verified_at = timezone.now()
     request.is_urgent = selectors.patient_is_urgent(patient=patient)

@@ -16,7 +16,7 @@ from clinic.clinical import procedure_safety, red_flags
 from clinic.uploads import IMAGE_TYPES, upload_validate
 
 from .instruments import Instrument
-from .models import Intake
+from .models import ABOUT_FIELDS, Intake
 
 MAX_AGE_YEARS = 120
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -115,21 +115,7 @@ class ResendLinkForm(forms.Form):
 class AboutForm(forms.ModelForm):
     class Meta:
         model = Intake
-        fields = [
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "sex_at_birth",
-            "preferred_language",
-            "email",
-            "phone",
-            "preferred_contact",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-        ]
+        fields = list(ABOUT_FIELDS)
         widgets = {"date_of_birth": DateInput()}
         help_texts = {
             "sex_at_birth": _("Some of our questionnaires score differently by sex assigned at birth."),

@@ -31,6 +31,24 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 }
 
 
+# The "About you" step: the demographics an intake shares with the Patient record.
+ABOUT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "preferred_language",
+    "email",
+    "phone",
+    "preferred_contact",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+)
+
+
 class Intake(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(

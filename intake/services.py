@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from clinic.clinical import procedure_safety, red_flags
 from clinic.models import Patient
+from clinic.services import patient_match_or_create
 from clinic.uploads import IMAGE_TYPES, upload_store
 from referrals.services import referral_raise_priority
 
@@ -25,6 +26,7 @@ from .instruments import score
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
 from .models import (
+    ABOUT_FIELDS,
     ALLOWED_MOVES,
     Allergy,
     InstrumentResponse,
@@ -35,23 +37,6 @@ from .models import (
     StaffAlert,
 )
 from .steps import STEP_SLUGS
-
-ABOUT_FIELDS = (
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex_at_birth",
-    "preferred_language",
-    "email",
-    "phone",
-    "preferred_contact",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-)
-PATIENT_DEMOGRAPHICS = ABOUT_FIELDS
 
 
 class IntakeNotEditable(Exception):
@@ -115,7 +100,7 @@ def intake_invite(*, patient: Patient, invited_by: AbstractBaseUser | None = Non
             .first()
         )
         if intake is None:
-            fields = {name: getattr(patient, name) for name in PATIENT_DEMOGRAPHICS}
+            fields = {name: getattr(patient, name) for name in ABOUT_FIELDS}
             fields["sex_at_birth"] = fields["sex_at_birth"] or ""
             intake = _new_draft(patient=patient, invited_by=invited_by, **fields)
         emails.email_intake_invitation(intake=intake)
@@ -446,10 +431,7 @@ def intake_submit(
         intake.consent_date = timezone.localdate()
         intake.submitted_at = timezone.now()
         if intake.patient is None:
-            patient = Patient(**{name: getattr(intake, name) for name in PATIENT_DEMOGRAPHICS})
-            patient.full_clean()
-            patient.save()
-            intake.patient = patient
+            intake.patient = patient_match_or_create(**{name: getattr(intake, name) for name in ABOUT_FIELDS})
         _move(intake, IntakeStatus.SUBMITTED)
         _save(intake)
         emails.email_intake_submitted(intake=intake)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from clinic.clinical import procedure_safety, red_flags
 from clinic.models import Patient, Upload
+from clinic.services import patient_create
 
 from . import emails
 from .models import (
@@ -355,7 +356,7 @@ def referral_accept(
                     "Link the referral to that patient, or confirm that this is a different person."
                 )
             )
-        patient = Patient(
+        patient = patient_create(
             first_name=referral.patient_first_name,
             last_name=referral.patient_last_name,
             date_of_birth=referral.patient_date_of_birth,
@@ -364,8 +365,6 @@ def referral_accept(
             email=referral.patient_email,
             phone=referral.patient_phone,
         )
-        patient.full_clean()
-        patient.save()
     elif not patient.email and referral.patient_email:
         patient.email = referral.patient_email
         patient.save(update_fields=["email", "updated_at"])
