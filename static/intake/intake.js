@@ -58,4 +58,11 @@
       if (first) first.focus();
     });
   });
+
+  // After a refused save, take keyboard and screen-reader users to the list of what needs attention,
+  // unless emergency or crisis guidance is on the page: that must be read first.
+  var summary = document.getElementById("error-summary");
+  if (summary && !document.querySelector(".safety-alert")) {
+    summary.focus();
+  }
 })();

@@ -63,3 +63,16 @@ def test_the_body_map_works_with_the_keyboard_alone(page, live_server):
     # Focus is visible on the checkbox the keyboard is on.
     outline = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert outline not in ("", "none")
+
+
+def test_a_refused_step_takes_the_focus_to_the_list_of_answers_to_check(page, live_server):
+    intake = IntakeFactory(completed_steps=["about", "insurance"])
+    open_intake(page, live_server, intake, "pain")
+
+    page.get_by_role("button", name="Save and continue").last.click()
+
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.tagName") in {"INPUT", "SELECT", "TEXTAREA"}

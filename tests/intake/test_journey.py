@@ -274,3 +274,13 @@ def test_a_red_flag_in_the_intake_moves_the_patients_referral_to_the_top_of_the_
     closed.refresh_from_db()
     assert referral.queue_priority == QueuePriority.EMERGENCY_RED_FLAG
     assert closed.queue_priority == QueuePriority.ROUTINE
+
+
+def test_a_step_with_errors_lists_them_at_the_top_with_links_to_each_question(client, intake):
+    response = client.post(step_url(intake, "pain"), helpers.pain(pain_now="11"))
+
+    content = response.content.decode()
+    summary = content.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_pain_now"' in summary
+    assert "Choose a number from 0 to 10." in summary
+    assert content.index('id="error-summary"') < content.index('name="pain_now"')
