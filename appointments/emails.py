@@ -88,7 +88,7 @@ def _ics_attachment(appointment: Appointment, *, cancel: bool = False) -> dict:
 
 def appointment_booked(appointment: Appointment) -> OutboundEmail:
     return email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-booked",
         context={**_visit_context(appointment), "attachments": [_ics_attachment(appointment)]},
         idempotency_key=f"appointment-booked:{appointment.public_id}",
@@ -97,7 +97,7 @@ def appointment_booked(appointment: Appointment) -> OutboundEmail:
 
 def appointment_rescheduled(appointment: Appointment) -> OutboundEmail:
     return email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-rescheduled",
         context={**_visit_context(appointment), "attachments": [_ics_attachment(appointment)]},
         idempotency_key=f"appointment-rescheduled:{appointment.public_id}:{appointment.sequence}",
@@ -106,7 +106,7 @@ def appointment_rescheduled(appointment: Appointment) -> OutboundEmail:
 
 def appointment_cancelled(appointment: Appointment) -> OutboundEmail:
     return email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-cancelled",
         context={
             **_visit_context(appointment),
@@ -120,7 +120,7 @@ def appointment_cancelled(appointment: Appointment) -> OutboundEmail:
 
 def appointment_attended(appointment: Appointment) -> OutboundEmail:
     return email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-attended",
         context={"visit_date": formats.date_format(timezone.localtime(appointment.starts_at), "l, F j, Y")},
         idempotency_key=f"appointment-attended:{appointment.public_id}",
@@ -129,7 +129,7 @@ def appointment_attended(appointment: Appointment) -> OutboundEmail:
 
 def appointment_no_show(appointment: Appointment) -> OutboundEmail:
     return email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-no-show",
         context={
             **_visit_context(appointment),
@@ -154,7 +154,7 @@ def appointment_reminder(appointment: Appointment, *, hours_before: int) -> tupl
         and not selectors.intake_is_submitted(patient=appointment.patient)
     )
     email = email_queue(
-        to=appointment.patient.email or appointment.request.email,
+        to=appointment.patient_email,
         template="appointment-reminder",
         context={
             **_visit_context(appointment),

@@ -304,6 +304,11 @@ class Appointment(models.Model):
         )
 
     @property
+    def patient_email(self) -> str:
+        """Where the patient's emails about this visit go: their record's address, else the request's."""
+        return self.patient.email or self.request.email
+
+    @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 

@@ -35,6 +35,19 @@ class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
+class ReadOnlyModelAdmin(ClinicModelAdmin):
+    """Records staff read but change only through the actions, which call services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import ClinicModelAdmin, PatientAdmin
+from clinic.admin import PatientAdmin, ReadOnlyModelAdmin
 from clinic.clinical.procedure_safety import DEVICES_BY_KEY
 
 from . import selectors, services
@@ -67,7 +67,7 @@ class IntakeEventInline(ReadOnlyInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(ClinicModelAdmin):
+class IntakeAdmin(ReadOnlyModelAdmin):
     """Read-only for everyone: the patient's answers are changed only by the patient, through services."""
 
     list_display = ["name", "date_of_birth", "status", "submitted_at", "flags", "headline_scores"]
@@ -145,15 +145,6 @@ class IntakeAdmin(ClinicModelAdmin):
                 messages.WARNING,
             )
         return super().changelist_view(request, extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_review_permission(self, request):
         return request.user.has_perm("intake.review_intake")
@@ -356,7 +347,7 @@ class IntakeAdmin(ClinicModelAdmin):
 
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(ClinicModelAdmin):
+class StaffAlertAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "kind", "tier", "intake_link", "acknowledged_at", "acknowledged_by"]
     list_filter = [("acknowledged_at", admin.EmptyFieldListFilter), "kind", "tier"]
     search_fields = ["intake__last_name", "intake__first_name", "intake__email"]
@@ -374,15 +365,6 @@ class StaffAlertAdmin(ClinicModelAdmin):
     fields = readonly_fields
     actions = ["acknowledge"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_acknowledge_permission(self, request):
         return request.user.has_perm("intake.acknowledge_staffalert")

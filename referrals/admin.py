@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import ClinicModelAdmin
+from clinic.admin import ClinicModelAdmin, ReadOnlyModelAdmin
 from clinic.clinical import red_flags as red_flag_rules
 
 from . import selectors, services
@@ -128,7 +128,7 @@ STAFF_ACTIONS = {
 
 
 @admin.register(Referral)
-class ReferralAdmin(ClinicModelAdmin):
+class ReferralAdmin(ReadOnlyModelAdmin):
     list_display = [
         "number",
         "flags",
@@ -212,15 +212,6 @@ class ReferralAdmin(ClinicModelAdmin):
         return super().get_search_results(request, queryset, rest) if rest else (queryset, False)
 
     # --- permissions: the content is the referrer's; staff change it only through actions ---
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_triage_permission(self, request):
         return request.user.has_perm("referrals.triage_referral")
