@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -34,7 +33,9 @@ from intake.instruments import (
 from intake.instruments.scoring import round_half_up
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-CLINICAL_DIR = Path(os.environ.get("CLINICAL_DIR") or REPO_DIR.parent / "shared" / "clinical")
+# Copies of the clinical spec and its reference cases, kept in the repository so a fresh clone tests alone.
+CLINICAL_DIR = REPO_DIR / "tests" / "data" / "clinical"
+SPEC_DIR = REPO_DIR / "docs" / "clinical"
 WORDING_FILE = REPO_DIR / "tests" / "data" / "instrument_wording.json"
 ONE_DECIMAL = Decimal("0.1")
 
@@ -185,7 +186,7 @@ def test_instrument_carries_a_scoring_version_and_copyright_notice(code: str) ->
 
 @pytest.mark.usefixtures("configured_settings")
 def test_free_wording_is_verbatim_from_the_spec() -> None:
-    spec = (CLINICAL_DIR / "instruments.md").read_text()
+    spec = (SPEC_DIR / "instruments.md").read_text()
     for instrument in INSTRUMENTS.values():
         if instrument.licensed:
             continue
@@ -196,7 +197,7 @@ def test_free_wording_is_verbatim_from_the_spec() -> None:
 
 
 def test_required_copyright_notices_are_quoted_from_the_spec() -> None:
-    spec = (CLINICAL_DIR / "instruments.md").read_text()
+    spec = (SPEC_DIR / "instruments.md").read_text()
     assert get_instrument("phq9").copyright_notice in spec
     assert get_instrument("start_back").copyright_notice in spec
     assert get_instrument("dn4").copyright_notice in spec
