@@ -4,11 +4,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .alerts import staff_alert_acknowledge, staff_alert_escalation_due_at
 from .emails import email_retry
-from .models import Location, OutboundEmail, Patient
+from .models import Location, OutboundEmail, Patient, StaffAlert
 
 admin.site.site_header = _("Pain Clinic Portal: staff")
 admin.site.site_title = _("Pain Clinic Portal")
@@ -128,3 +137,111 @@ class OutboundEmailAdmin(ClinicModelAdmin):
             ngettext("%d email queued again.", "%d emails queued again.", len(failed_ids)) % len(failed_ids),
             messages.SUCCESS if failed_ids else messages.WARNING,
         )
+
+
+@admin.register(StaffAlert)
+class StaffAlertAdmin(ReadOnlyModelAdmin):
+    """The alerts of every app (intakes, referrals); each links to the page of what raised it."""
+
+    list_display = [
+        "created_at",
+        "alert_display",
+        "subject_link",
+        "acknowledged_at",
+        "acknowledged_by",
+        "escalated_at",
+    ]
+    list_filter = [
+        ("acknowledged_at", admin.EmptyFieldListFilter),
+        ("escalated_at", admin.EmptyFieldListFilter),
+        "kind",
+        "tier",
+    ]
+    readonly_fields = [
+        "alert_display",
+        "summary",
+        "subject_link",
+        "created_at",
+        "escalation_due_display",
+        "escalated_at",
+        "acknowledged_at",
+        "acknowledged_by",
+    ]
+    fields = readonly_fields
+    actions = ["acknowledge"]
+    show_full_result_count = False
+    change_form_template = "admin/clinic/staffalert/change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("content_type", "acknowledged_by")
+        return queryset.prefetch_related("subject")
+
+    def has_acknowledge_permission(self, request):
+        return request.user.has_perm("clinic.acknowledge_staffalert")
+
+    @admin.display(description=_("alert"), ordering="tier")
+    def alert_display(self, obj: StaffAlert):
+        return render_to_string("includes/staff_alert_badge.html", {"alert": obj})
+
+    @admin.display(description=_("raised on"))
+    def subject_link(self, obj: StaffAlert):
+        content_type = obj.content_type
+        url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.object_id])
+        label = f"{content_type.model_class()._meta.verbose_name}: {obj.subject}" if obj.subject else "—"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("escalated if not acknowledged by"))
+    def escalation_due_display(self, obj: StaffAlert):
+        return date_format(timezone.localtime(staff_alert_escalation_due_at(obj)), "DATETIME_FORMAT")
+
+    @admin.action(description=_("Acknowledge the selected alerts"), permissions=["acknowledge"])
+    def acknowledge(self, request, queryset):
+        done = sum(staff_alert_acknowledge(alert=alert, user=request.user) for alert in queryset)
+        self.message_user(request, ngettext("%d alert acknowledged.", "%d alerts acknowledged.", done) % done)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/acknowledge/",
+                self.admin_site.admin_view(self.acknowledge_view),
+                name="clinic_staffalert_acknowledge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_acknowledge": self.has_acknowledge_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def acknowledge_view(self, request, object_id):
+        if request.method != "POST" or not self.has_acknowledge_permission(request):
+            raise PermissionDenied
+        alert = self.get_object(request, object_id)
+        if alert is None:
+            raise Http404
+        if staff_alert_acknowledge(alert=alert, user=request.user):
+            self.message_user(request, _("Alert acknowledged."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Someone already acknowledged this alert."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:clinic_staffalert_change", args=[alert.pk]))
+
+
+class StaffAlertInline(GenericTabularInline):
+    """An intake's or a referral's own alerts, on its page (added by the app that owns the page)."""
+
+    model = StaffAlert
+    fields = ["alert_display", "summary", "created_at", "acknowledged_at", "acknowledged_by", "escalated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("alert"))
+    def alert_display(self, obj: StaffAlert):
+        return render_to_string("includes/staff_alert_badge.html", {"alert": obj})

@@ -1,5 +1,8 @@
 import uuid
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,3 +162,54 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class StaffAlert(models.Model):
+    """Something a clinician must act on today: an emergency or urgent red flag, or a positive PHQ-9
+    item 9, on whatever raised it (an intake, a referral) through a generic link, so the core app
+    holds the one alert rule without importing the apps above it.
+
+    Raised when the answer is given, once per subject, kind and tier; acknowledged by a staff
+    member; escalated once to a second list when nobody acknowledges it in time.
+    """
+
+    class Kind(models.TextChoices):
+        RED_FLAG = "red_flag", _("Red flag")
+        PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 (thoughts of self-harm)")
+
+    class Tier(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency")
+        URGENT = "urgent", _("Urgent")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier)
+    summary = models.CharField(_("summary"), max_length=500)
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff alert")
+        verbose_name_plural = _("staff alerts")
+        ordering = ["acknowledged_at", "-created_at"]
+        permissions = [("acknowledge_staffalert", "Can acknowledge a staff alert")]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "tier"], name="staff_alert_once_per_kind_tier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True) | models.Q(acknowledged_by__isnull=False),
+                name="staff_alert_acknowledged_has_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_tier_display()})"

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .alerts import staff_alerts_escalate_overdue
 from .emails import email_send, outbox_sweep
 
 
@@ -11,3 +12,8 @@ def send_outbound_email(email_id: int) -> str:
 @shared_task(ignore_result=True)
 def outbox_sweep_task() -> int:
     return outbox_sweep()
+
+
+@shared_task(ignore_result=True)
+def staff_alerts_escalate_task() -> int:
+    return staff_alerts_escalate_overdue()

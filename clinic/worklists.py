@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from clinic.models import StaffAlert
+
 
 @dataclass(frozen=True)
 class Worklist:
@@ -22,8 +24,6 @@ class Worklist:
 
 
 def _unacknowledged_alerts() -> QuerySet:
-    from intake.models import StaffAlert
-
     return StaffAlert.objects.filter(acknowledged_at__isnull=True)
 
 
@@ -55,8 +55,8 @@ def _requests_to_book() -> QuerySet:
 WORKLISTS = (
     Worklist(
         _("Staff alerts to acknowledge"),
-        "intake.view_staffalert",
-        "admin:intake_staffalert_changelist",
+        "clinic.view_staffalert",
+        "admin:clinic_staffalert_changelist",
         "acknowledged_at__isempty=1",
         _unacknowledged_alerts,
         urgent=True,

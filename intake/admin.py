@@ -4,12 +4,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import PatientAdmin, ReadOnlyModelAdmin
+from clinic.admin import PatientAdmin, ReadOnlyModelAdmin, StaffAlertInline
 from clinic.clinical.procedure_safety import DEVICES_BY_KEY
 
 from . import selectors, services
 from .instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
-from .models import Intake, IntakeEvent, IntakeStatus, StaffAlert
+from .models import Intake, IntakeEvent, IntakeStatus
 from .views import card_url
 
 HEADLINE_CODES = ("peg", "phq9", "gad7", "odi", "ndi", "start_back", "promis_pi_4a")
@@ -52,12 +52,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class StaffAlertInline(ReadOnlyInline):
-    model = StaffAlert
-    fields = ["kind", "tier", "summary", "created_at", "acknowledged_at", "acknowledged_by"]
-    readonly_fields = fields
 
 
 class IntakeEventInline(ReadOnlyInline):
@@ -344,44 +338,6 @@ class IntakeAdmin(ReadOnlyModelAdmin):
             services.intake_invite(patient=intake.patient, invited_by=request.user)
             sent += 1
         self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent)
-
-
-@admin.register(StaffAlert)
-class StaffAlertAdmin(ReadOnlyModelAdmin):
-    list_display = ["created_at", "kind", "tier", "intake_link", "acknowledged_at", "acknowledged_by"]
-    list_filter = [("acknowledged_at", admin.EmptyFieldListFilter), "kind", "tier"]
-    search_fields = ["intake__last_name", "intake__first_name", "intake__email"]
-    list_select_related = ["intake", "acknowledged_by"]
-    raw_id_fields = ["intake", "acknowledged_by"]
-    readonly_fields = [
-        "kind",
-        "tier",
-        "summary",
-        "intake_link",
-        "created_at",
-        "acknowledged_at",
-        "acknowledged_by",
-    ]
-    fields = readonly_fields
-    actions = ["acknowledge"]
-    show_full_result_count = False
-
-    def has_acknowledge_permission(self, request):
-        return request.user.has_perm("intake.acknowledge_staffalert")
-
-    @admin.display(description=_("intake"))
-    def intake_link(self, obj: StaffAlert):
-        from django.urls import reverse
-
-        return format_html(
-            '<a href="{}">{}, {}</a>', reverse("admin:intake_intake_change", args=[obj.intake_id]),
-            obj.intake.last_name, obj.intake.first_name,
-        )  # fmt: skip
-
-    @admin.action(description=_("Acknowledge the selected alerts"), permissions=["acknowledge"])
-    def acknowledge(self, request, queryset):
-        done = sum(services.staff_alert_acknowledge(alert=alert, user=request.user) for alert in queryset)
-        self.message_user(request, ngettext("%d alert acknowledged.", "%d alerts acknowledged.", done) % done)
 
 
 @admin.action(description=_("Invite to complete the intake questionnaire"))

@@ -1,16 +1,12 @@
 """One function per intake email. Contexts hold links and first names at most: never clinical
 content, free text or full names. Each is called inside the transaction of the change."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.emails import email_queue
 from clinic.models import OutboundEmail
-from clinic.roles import CLINICIAN
 
-from .models import Intake, StaffAlert
+from .models import Intake
 from .tokens import resume_url
 
 
@@ -64,24 +60,3 @@ def email_intake_submitted(*, intake: Intake) -> OutboundEmail:
         context={"submitted_on": timezone.localdate(intake.submitted_at).isoformat()},
         idempotency_key=f"intake-submitted:{intake.public_id}",
     )
-
-
-def alert_recipients() -> list[str]:
-    if settings.CLINIC_ALERT_EMAILS:
-        return list(settings.CLINIC_ALERT_EMAILS)
-    users = get_user_model().objects.filter(groups__name=CLINICIAN, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def email_staff_alert(*, alert: StaffAlert) -> list[OutboundEmail]:
-    """A link to the alert in the staff site, nothing else: the details are behind the login."""
-    link = settings.SITE_URL + reverse("admin:intake_staffalert_change", args=[alert.pk])
-    return [
-        email_queue(
-            to=address,
-            template="intake-staff-alert",
-            context={"alert_url": link},
-            idempotency_key=f"intake-staff-alert:{alert.public_id}:{address}",
-        )
-        for address in alert_recipients()
-    ]

@@ -8,11 +8,12 @@ medications, allergies, instrument responses, alerts).
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.models import ContactMethod, Language, SexAtBirth
+from clinic.models import ContactMethod, Language, SexAtBirth, StaffAlert
 
 
 class IntakeStatus(models.TextChoices):
@@ -95,6 +96,7 @@ class Intake(models.Model):
     red_flag_tier = models.CharField(_("highest red-flag tier"), max_length=10, blank=True, db_index=True)
     safety_flags = models.JSONField(_("safety flags"), default=list, blank=True)
     crisis_flag = models.BooleanField(_("PHQ-9 item 9 positive"), default=False, db_index=True)
+    alerts = GenericRelation(StaffAlert, related_query_name="intake")
 
     consent_name = models.CharField(_("signature (typed name)"), max_length=200, blank=True)
     consent_privacy = models.BooleanField(_("privacy notice acknowledged"), default=False)
@@ -247,43 +249,3 @@ class InstrumentResponse(models.Model):
         if self.code in WHOLE_NUMBER_TOTALS:
             return str(int(self.total))
         return f"{self.total:.1f}"
-
-
-class StaffAlert(models.Model):
-    """Something staff must see today: an emergency/urgent red flag or a positive PHQ-9 item 9.
-
-    Raised when the step is saved, never at final submission; acknowledged by a staff member.
-    """
-
-    class Kind(models.TextChoices):
-        RED_FLAG = "red_flag", _("Red flag")
-        PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 (thoughts of self-harm)")
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    tier = models.CharField(_("tier"), max_length=10)
-    summary = models.CharField(_("summary"), max_length=500)
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("staff alert")
-        verbose_name_plural = _("staff alerts")
-        ordering = ["acknowledged_at", "-created_at"]
-        permissions = [("acknowledge_staffalert", "Can acknowledge a staff alert")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["intake", "kind", "tier"], name="intake_alert_once_per_kind_tier"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(acknowledged_at__isnull=True) | models.Q(acknowledged_by__isnull=False),
-                name="staff_alert_acknowledged_has_who",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.tier})"

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
 from clinic.clinical import procedure_safety, red_flags
-from clinic.models import Patient
+from clinic.models import Patient, StaffAlert
 from clinic.services import patient_match_or_create
 from clinic.uploads import IMAGE_TYPES, upload_store
 from referrals.services import referral_raise_priority
@@ -34,9 +35,15 @@ from .models import (
     IntakeEvent,
     IntakeStatus,
     Medication,
-    StaffAlert,
 )
 from .steps import STEP_SLUGS
+
+# The spec's item 9 protocol: a positive answer is not a risk assessment by itself; it "should lead to
+# a structured assessment such as the ASQ or C-SSRS". Shown to staff on the alert, never emailed.
+PHQ9_ITEM9_ALERT_SUMMARY = (
+    "PHQ-9 item 9 above 0 (thoughts of self-harm): contact the patient today and follow with a "
+    "structured suicide-risk assessment such as the ASQ or the C-SSRS."
+)
 
 
 class IntakeNotEditable(Exception):
@@ -289,7 +296,7 @@ def intake_save_questionnaires(*, intake: Intake, responses: dict[str, dict[str,
                     intake,
                     kind=StaffAlert.Kind.PHQ9_ITEM9,
                     tier=red_flags.Tier.URGENT,
-                    summary="PHQ-9 item 9 above 0 (thoughts of self-harm): contact the patient today.",
+                    summary=PHQ9_ITEM9_ALERT_SUMMARY,
                 )
         intake.answers = {**intake.answers, "questionnaires": {"codes": sorted(responses)}}
         _mark_completed(intake, "questionnaires")
@@ -330,24 +337,14 @@ def _refresh_red_flags(intake: Intake) -> None:
     ]
     intake.red_flag_tier = str(result.highest_tier or "")
     intake.save(update_fields=["red_flags", "red_flag_tier", "updated_at"])
-    if result.needs_alert:
-        tier = result.highest_tier
-        if intake.patient_id:
-            referral_raise_priority(patient=intake.patient, emergency=result.is_emergency)
-        findings = "; ".join(flag.finding for flag in result.flags if flag.tier == tier)
-        _raise_alert(
-            intake, kind=StaffAlert.Kind.RED_FLAG, tier=tier, summary=f"{tier.upper()}: {findings}"[:500]
-        )
+    if result.needs_alert and intake.patient_id:
+        referral_raise_priority(patient=intake.patient, emergency=result.is_emergency)
+    staff_alert_raise_for_red_flags(subject=intake, result=result)
 
 
 def _raise_alert(intake: Intake, *, kind: str, tier: str, summary: str) -> StaffAlert:
-    """Once per intake, kind and tier: saving the step again does not alert again."""
-    alert, created = StaffAlert.objects.get_or_create(
-        intake=intake, kind=kind, tier=str(tier), defaults={"summary": summary}
-    )
-    if created:
-        emails.email_staff_alert(alert=alert)
-    return alert
+    """Once per intake, kind and tier (clinic.alerts holds the rule and the emails)."""
+    return staff_alert_raise(subject=intake, kind=kind, tier=tier, summary=summary)
 
 
 def _refresh_safety(intake: Intake) -> None:
@@ -446,16 +443,6 @@ def intake_mark_reviewed(*, intake: Intake, reviewed_by: AbstractBaseUser) -> In
         intake.reviewed_by = reviewed_by
         _save(intake)
     return intake
-
-
-def staff_alert_acknowledge(*, alert: StaffAlert, user: AbstractBaseUser) -> bool:
-    """False when someone already acknowledged it (their name and time are kept)."""
-    with transaction.atomic():
-        return bool(
-            StaffAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-                acknowledged_at=timezone.now(), acknowledged_by=user
-            )
-        )
 
 
 def intake_send_expiry_reminders(*, now=None) -> int:

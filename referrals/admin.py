@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import ClinicModelAdmin, ReadOnlyModelAdmin
+from clinic.admin import ClinicModelAdmin, ReadOnlyModelAdmin, StaffAlertInline
 from clinic.clinical import red_flags as red_flag_rules
 
 from . import selectors, services
@@ -160,6 +160,7 @@ class ReferralAdmin(ReadOnlyModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ["mark_under_review"]
+    inlines = [StaffAlertInline]
     change_form_template = "admin/referrals/referral/change_form.html"
 
     # --- the queue ---

@@ -9,12 +9,13 @@ import uuid
 from typing import Final
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.models import Language, SexAtBirth
+from clinic.models import Language, SexAtBirth, StaffAlert
 
 
 class ReferringProvider(models.Model):
@@ -216,6 +217,7 @@ class Referral(models.Model):
     safety_answers = models.JSONField(_("safety answers"), default=dict)
     # Computed at submission by clinic.clinical.procedure_safety: [{"code", "label", "detail"}].
     safety_flags = models.JSONField(_("safety flags"), default=list, blank=True)
+    alerts = GenericRelation(StaffAlert, related_query_name="referral")
 
     decline_reason = models.CharField(_("decline reason"), max_length=40, choices=DeclineReason, blank=True)
     decline_note = models.TextField(_("decline note"), max_length=2000, blank=True)

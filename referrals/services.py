@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.alerts import staff_alert_raise_for_red_flags
 from clinic.clinical import procedure_safety, red_flags
 from clinic.models import Patient, Upload
 from clinic.services import patient_create
@@ -269,6 +270,8 @@ def _referral_create(
         note="" if provider.is_verified else _("Awaiting provider verification"),
     )
     emails.email_referral_acknowledged(referral=referral)
+    # Staff hear of an emergency or urgent red flag now, exactly as for one given in an intake.
+    staff_alert_raise_for_red_flags(subject=referral, result=red)
     return referral
 
 

@@ -100,12 +100,12 @@ class IntakeFactory(DjangoModelFactory):
 
 class StaffAlertFactory(DjangoModelFactory):
     class Meta:
-        model = "intake.StaffAlert"
+        model = "clinic.StaffAlert"
 
-    intake = factory.SubFactory(IntakeFactory)
+    subject = factory.SubFactory(IntakeFactory)
     kind = "red_flag"
     tier = "emergency"
-    summary = "EMERGENCY: New loss of bowel control"
+    summary = "Emergency: New loss of bowel control"
 
 
 # --- referrals -----------------------------------------------------------------------------------

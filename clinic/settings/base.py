@@ -202,6 +202,17 @@ INTAKE_LINK_MAX_AGE_DAYS = env.int("INTAKE_LINK_MAX_AGE_DAYS", default=INTAKE_DR
 # Staff alerts (red flags, PHQ-9 item 9) go to these addresses, or to every active user in the
 # Clinician group when empty.
 CLINIC_ALERT_EMAILS = env.list("CLINIC_ALERT_EMAILS", default=[])
+# An alert nobody acknowledges in time goes, once, to these addresses, or to every active user in the
+# Clinic administrator group when empty (clinic/alerts.py). Emergency red flags and PHQ-9 item 9
+# escalate after minutes, day or night; urgent red flags after hours of the clinic's working hours.
+CLINIC_ESCALATION_EMAILS = env.list("CLINIC_ESCALATION_EMAILS", default=[])
+STAFF_ALERT_EMERGENCY_ESCALATE_MINUTES = env.int("STAFF_ALERT_EMERGENCY_ESCALATE_MINUTES", default=15)
+STAFF_ALERT_URGENT_ESCALATE_WORKING_HOURS = env.float("STAFF_ALERT_URGENT_ESCALATE_WORKING_HOURS", default=4)
+STAFF_ALERT_ESCALATION_SWEEP_SECONDS = env.int("STAFF_ALERT_ESCALATION_SWEEP_SECONDS", default=60)
+# Working hours, in CLINIC_TIME_ZONE: weekdays as numbers (Monday is 0), and the day's start and end.
+CLINIC_WORKING_DAYS = [int(day) for day in env.list("CLINIC_WORKING_DAYS", default=["0", "1", "2", "3", "4"])]
+CLINIC_WORKING_DAY_START = env.str("CLINIC_WORKING_DAY_START", default="08:00")
+CLINIC_WORKING_DAY_END = env.str("CLINIC_WORKING_DAY_END", default="17:00")
 # The clinic's licensed questionnaire wording (ODI, NDI, DN4); without it those are not offered.
 # Its JSON shape is documented in intake/instruments/licensed.py.
 INSTRUMENT_WORDING_FILE = env.str("INSTRUMENT_WORDING_FILE", default="")
@@ -256,6 +267,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "clinic.tasks.outbox_sweep_task", "schedule": OUTBOX_SWEEP_SECONDS},
+    "staff-alert-escalation": {
+        "task": "clinic.tasks.staff_alerts_escalate_task",
+        "schedule": STAFF_ALERT_ESCALATION_SWEEP_SECONDS,
+    },
     "appointment-reminders": {
         "task": "appointments.tasks.appointment_reminders_task",
         "schedule": APPOINTMENT_REMINDER_SWEEP_SECONDS,

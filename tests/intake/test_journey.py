@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from clinic.emails import render_email
-from clinic.models import OutboundEmail, Patient
-from intake.models import Intake, IntakeStatus, StaffAlert
+from clinic.models import OutboundEmail, Patient, StaffAlert
+from intake.models import Intake, IntakeStatus
 from intake.tokens import resume_url
 from referrals.models import QueuePriority
 from tests.factories import IntakeFactory, PatientFactory, ReferralFactory
@@ -171,9 +171,11 @@ def test_an_emergency_red_flag_shows_guidance_on_the_next_page_and_alerts_staff_
     alert = StaffAlert.objects.get(intake=intake)
     assert (alert.kind, alert.tier) == ("red_flag", "emergency")
     client.post(step_url(intake, "pain"), data)  # saved again: no second alert
-    emails = OutboundEmail.objects.filter(template="intake-staff-alert")
+    emails = OutboundEmail.objects.filter(template="staff-alert")
     assert [e.to for e in emails] == ["duty@clinic.example"]
-    assert set(emails[0].context) == {"alert_url"}
+    # The tier and a link, nothing about the patient.
+    assert set(emails[0].context) == {"alert_url", "kind", "tier", "escalation"}
+    assert (emails[0].context["kind"], emails[0].context["tier"]) == ("red_flag", "emergency")
 
 
 def test_pain_scores_outside_0_to_10_are_refused_and_everything_typed_is_kept(client, intake):

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import OutboundEmail
+from clinic.alerts import staff_alert_acknowledge
+from clinic.models import OutboundEmail, StaffAlert
 from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from intake import services
-from intake.models import InstrumentResponse, Intake, IntakeStatus, Medication, StaffAlert
+from intake.models import InstrumentResponse, Intake, IntakeStatus, Medication
 from intake.tasks import intake_drafts_task
 from tests.factories import IntakeFactory, PatientFactory, StaffAlertFactory, StaffUserFactory
 
@@ -119,13 +120,13 @@ def test_only_clinicians_and_administrators_mark_an_intake_reviewed(client, role
 
 def test_a_clinician_acknowledges_an_alert_once(client, clinician):
     alert = StaffAlertFactory()
-    url = reverse("admin:intake_staffalert_changelist")
-    assert client.get(reverse("admin:intake_staffalert_change", args=[alert.pk])).status_code == 200
+    url = reverse("admin:clinic_staffalert_changelist")
+    assert client.get(reverse("admin:clinic_staffalert_change", args=[alert.pk])).status_code == 200
     client.post(url, {"action": "acknowledge", "_selected_action": [alert.pk]})
     alert.refresh_from_db()
     assert alert.acknowledged_by == clinician
     other = StaffUserFactory(role=CLINICIAN)
-    assert services.staff_alert_acknowledge(alert=alert, user=other) is False
+    assert staff_alert_acknowledge(alert=alert, user=other) is False
 
 
 def test_front_desk_invites_patients_from_the_patient_list(client):
@@ -177,7 +178,7 @@ def test_alert_email_goes_to_active_clinicians_when_no_list_is_set(settings):
     intake = IntakeFactory()
     services.intake_save_step(intake=intake, step="pain", answers={"red_flags": {"cancer": "yes"}})
     assert StaffAlert.objects.get(intake=intake).tier == "urgent"
-    assert list(OutboundEmail.objects.filter(template="intake-staff-alert").values_list("to", flat=True)) == [
+    assert list(OutboundEmail.objects.filter(template="staff-alert").values_list("to", flat=True)) == [
         "doc@clinic.example"
     ]
 

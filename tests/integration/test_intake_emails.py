@@ -54,7 +54,7 @@ def test_resume_alert_and_confirmation_emails_are_each_delivered_once(celery_wor
         "Your link to continue your questionnaire (Riverside Interventional Pain Center)",
     ]
     alerts = smtp_sink.messages_to(duty)
-    assert [message["Subject"] for message in alerts] == ["Intake alert: please review now"]
+    assert [message["Subject"] for message in alerts] == ["EMERGENCY alert - please review now"]
     alert_text = alerts[0].get_payload()[0].get_payload()
-    assert "/staff/intake/staffalert/" in alert_text
+    assert "/staff/clinic/staffalert/" in alert_text
     assert "Lee" not in alert_text and "bowel" not in alert_text.lower()
