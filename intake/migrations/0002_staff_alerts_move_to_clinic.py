@@ -28,6 +28,10 @@ def copy_alerts_to_clinic(apps, schema_editor):
         )
         for alert in old_alert.objects.iterator()
     )
+    # `created_at` is auto_now_add, which bulk_create overwrote: the escalation clock starts at the
+    # time the alert was really raised.
+    for alert_id, created_at in old_alert.objects.values_list("pk", "created_at"):
+        new_alert.objects.filter(pk=alert_id).update(created_at=created_at)
     if schema_editor.connection.vendor == "postgresql" and new_alert.objects.exists():
         # Rows were written with their ids: move the sequence past them.
         with schema_editor.connection.cursor() as cursor:
