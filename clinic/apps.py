@@ -17,4 +17,6 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)
+
         post_migrate.connect(_keep_staff_roles_in_step, sender=self)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .checks import alert_recipients_state
 from .selectors import active_locations
 
 logger = logging.getLogger(__name__)
@@ -20,10 +21,17 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For a load balancer: 200 when the database (and Redis, when configured) answer."""
+    """For a load balancer: 200 when the database (and Redis, when configured) answer.
+
+    The detail also says whether staff alerts and their escalations reach anyone ("none" is for a
+    person to fix, not a reason to take the site out of service).
+    """
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(state in ("ok", "not configured") for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    detail = alert_recipients_state() if checks["database"] == "ok" else {}
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks, **detail}, status=200 if healthy else 503
+    )
 
 
 def _check_database() -> str:

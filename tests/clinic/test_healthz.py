@@ -14,7 +14,13 @@ def test_healthz_reports_the_database_and_no_redis_when_none_is_configured(clien
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "not configured",
+        "alert_recipients": "none",
+        "escalation_recipients": "none",
+    }
 
 
 @override_settings(REDIS_URL="redis://127.0.0.1:1/0")

@@ -149,6 +149,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_server, smtp_sink, t
         "OUTBOX_SWEEP_SECONDS": "1",
         "OUTBOX_STALE_SECONDS": "5",
         "OUTBOX_RETRY_BASE_SECONDS": "1",
+        "STAFF_ALERT_ESCALATION_SWEEP_SECONDS": "1",
     }
     log_path = workdir / "worker.log"
     with open(log_path, "w") as log:

@@ -1,0 +1,42 @@
+"""System checks (`manage.py check`) for settings that fail silently at the worst moment."""
+
+from django.core.checks import Warning, register
+from django.db import DatabaseError
+
+from .alerts import alert_recipients, escalation_recipients
+
+
+def alert_recipients_state() -> dict[str, str]:
+    """ "ok" or "none" for the alert and the escalation lists; "unknown" without a database."""
+    try:
+        return {
+            "alert_recipients": "ok" if alert_recipients() else "none",
+            "escalation_recipients": "ok" if escalation_recipients() else "none",
+        }
+    except DatabaseError:
+        return {"alert_recipients": "unknown", "escalation_recipients": "unknown"}
+
+
+@register()
+def check_staff_alert_recipients(app_configs, **kwargs) -> list[Warning]:
+    state = alert_recipients_state()
+    warnings = []
+    if state["alert_recipients"] == "none":
+        warnings.append(
+            Warning(
+                "No staff alert recipient with an email address: red-flag and PHQ-9 item 9 alerts "
+                "reach nobody.",
+                hint="Set CLINIC_ALERT_EMAILS, or give an active Clinician an email address.",
+                id="clinic.W001",
+            )
+        )
+    if state["escalation_recipients"] == "none":
+        warnings.append(
+            Warning(
+                "No escalation recipient with an email address: unacknowledged alerts are only re-sent to "
+                "the alert recipients.",
+                hint="Set CLINIC_ESCALATION_EMAILS, or give an active Clinic administrator an email address.",
+                id="clinic.W002",
+            )
+        )
+    return warnings
