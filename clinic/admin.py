@@ -43,6 +43,9 @@ class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
 
     show_full_result_count = False
 
+    class Media:
+        css = {"all": ["css/tiers.css"]}
+
 
 class ReadOnlyModelAdmin(ClinicModelAdmin):
     """Records staff read but change only through the actions, which call services."""

@@ -21,10 +21,15 @@ class Worklist:
     query: str
     items: Callable[[], QuerySet]
     urgent: bool = False
+    # A red-flag tier shown beside the label with the tier styles of every other page.
+    tier: str = ""
 
 
-def _unacknowledged_alerts() -> QuerySet:
-    return StaffAlert.objects.filter(acknowledged_at__isnull=True)
+def _unacknowledged_alerts(tier: str) -> Callable[[], QuerySet]:
+    def items() -> QuerySet:
+        return StaffAlert.objects.filter(acknowledged_at__isnull=True, tier=tier)
+
+    return items
 
 
 def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
@@ -54,12 +59,22 @@ def _requests_to_book() -> QuerySet:
 
 WORKLISTS = (
     Worklist(
-        _("Staff alerts to acknowledge"),
+        _("Emergency alerts to acknowledge"),
         "clinic.view_staffalert",
         "admin:clinic_staffalert_changelist",
-        "acknowledged_at__isempty=1",
-        _unacknowledged_alerts,
+        "acknowledged_at__isempty=1&tier__exact=emergency",
+        _unacknowledged_alerts(StaffAlert.Tier.EMERGENCY),
         urgent=True,
+        tier=StaffAlert.Tier.EMERGENCY,
+    ),
+    Worklist(
+        _("Urgent and PHQ-9 item 9 alerts to acknowledge"),
+        "clinic.view_staffalert",
+        "admin:clinic_staffalert_changelist",
+        "acknowledged_at__isempty=1&tier__exact=urgent",
+        _unacknowledged_alerts(StaffAlert.Tier.URGENT),
+        urgent=True,
+        tier=StaffAlert.Tier.URGENT,
     ),
     Worklist(
         _("New referrals to triage"),
@@ -98,6 +113,7 @@ class WorklistEntry:
     url: str
     count: int
     urgent: bool
+    tier: str
 
 
 def staff_worklists(user) -> list[WorklistEntry]:
@@ -108,6 +124,7 @@ def staff_worklists(user) -> list[WorklistEntry]:
             f"{reverse(worklist.url_name)}?{worklist.query}",
             worklist.items().count(),
             worklist.urgent,
+            worklist.tier,
         )
         for worklist in WORKLISTS
         if user.has_perm(worklist.permission)

@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.admin import PatientAdmin, ReadOnlyModelAdmin, StaffAlertInline
 from clinic.clinical.procedure_safety import DEVICES_BY_KEY
+from clinic.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
+from clinic.templatetags.tiers import red_flag_findings
 
 from . import selectors, services
 from .instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
@@ -21,9 +24,7 @@ class FlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("emergency", _("Red flag: emergency")),
-            ("urgent", _("Red flag: urgent")),
-            ("flag", _("Red flag: for the visit")),
+            *[(tier.value, TIER_LABELS[tier]) for tier in TIERS_MOST_SEVERE_FIRST],
             ("crisis", _("PHQ-9 item 9 positive")),
             ("safety", _("Procedure-safety flags")),
             ("unacknowledged", _("Alert not acknowledged")),
@@ -153,15 +154,11 @@ class IntakeAdmin(ReadOnlyModelAdmin):
         return f"{obj.last_name}, {obj.first_name}"
 
     @admin.display(description=_("flags"))
-    def flags(self, obj: Intake) -> str:
-        parts = []
-        if obj.red_flag_tier:
-            parts.append(f"red flag: {obj.red_flag_tier}")
-        if obj.crisis_flag:
-            parts.append("PHQ-9 item 9")
-        if obj.safety_flags:
-            parts.append(f"{len(obj.safety_flags)} safety")
-        return "; ".join(parts) or "—"
+    def flags(self, obj: Intake):
+        return render_to_string(
+            "admin/intake/intake/_flags_cell.html",
+            {"tier": obj.red_flag_tier, "crisis": obj.crisis_flag, "safety_count": len(obj.safety_flags)},
+        )
 
     @admin.display(description=_("headline scores"))
     def headline_scores(self, obj: Intake) -> str:
@@ -178,18 +175,7 @@ class IntakeAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("red flags"))
     def red_flags_display(self, obj: Intake):
-        if not obj.red_flags:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "", "<li><strong>{}</strong>: {} {}</li>",
-                (
-                    (f["tier"].upper(), f["finding"], f"({f['concern']})" if f["concern"] else "")
-                    for f in obj.red_flags
-                ),
-            ),
-        )  # fmt: skip
+        return render_to_string("includes/red_flag_findings.html", red_flag_findings(obj.red_flags))
 
     @admin.display(description=_("PHQ-9 item 9"))
     def crisis_display(self, obj: Intake) -> str:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -46,8 +46,11 @@ class RedFlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("any", _("Any red flag")),
-            *[(tier.value, tier.value.title()) for tier in red_flag_rules.Tier],
+            ("any", _("Any finding")),
+            *[
+                (tier.value, red_flag_rules.TIER_LABELS[tier])
+                for tier in red_flag_rules.TIERS_MOST_SEVERE_FIRST
+            ],
         ]
 
     def queryset(self, request, queryset):
@@ -167,16 +170,9 @@ class ReferralAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("flags"), ordering="queue_priority")
     def flags(self, obj):
-        badges = []
-        if obj.red_flag_tier:
-            badges.append(
-                format_html(
-                    '<strong class="referral-red-flag">{}</strong>', f"RED FLAG ({obj.red_flag_tier})"
-                )
-            )
-        if obj.urgency == "urgent":
-            badges.append(format_html("<strong>{}</strong>", _("URGENT")))
-        return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "-"
+        return render_to_string(
+            "admin/referrals/referral/_flags_cell.html", {"tier": obj.red_flag_tier, "urgency": obj.urgency}
+        )
 
     @admin.display(description=_("patient"), ordering="patient_last_name")
     def patient_name_display(self, obj):

@@ -28,6 +28,19 @@ class Tier(enum.StrEnum):
 TIERS_MOST_SEVERE_FIRST: Final = (Tier.EMERGENCY, Tier.URGENT, Tier.FLAG)
 STAFF_ALERT_TIERS: Final = frozenset({Tier.EMERGENCY, Tier.URGENT})
 
+# The words every page uses for a tier (staff and referrers alike): the alert tiers are alarms, with
+# what to do; a FLAG finding is a note for the visit, never called a red flag.
+TIER_LABELS: Final[Mapping[Tier, Promise]] = {
+    Tier.EMERGENCY: _("Emergency"),
+    Tier.URGENT: _("Urgent"),
+    Tier.FLAG: _("For the visit"),
+}
+TIER_ACTIONS: Final[Mapping[Tier, Promise]] = {
+    Tier.EMERGENCY: _("Needs emergency care now: the nearest emergency department, or call 911."),
+    Tier.URGENT: _("Needs a clinician's review today."),
+    Tier.FLAG: _("To consider at the visit; not an alarm."),
+}
+
 
 class Answer(enum.StrEnum):
     YES = "yes"

@@ -68,7 +68,7 @@ def test_the_intake_list_shows_status_flags_and_headline_scores_in_bounded_queri
         response = client.get(reverse("admin:intake_intake_changelist"))
     content = response.content.decode()
     assert "PHQ9 12 (moderate)" in content and "ODI 42.0 (severe)" in content
-    assert "red flag: emergency" in content
+    assert '<span class="tier tier-alarm tier-emergency"' in content and "red flag: emergency" not in content
     for query in [
         "?flag=emergency",
         "?flag=crisis",
@@ -89,7 +89,7 @@ def test_the_intake_page_shows_every_score_band_flag_and_medication_read_only(
         "moderate",
         "severe",
         "item9_positive",
-        "EMERGENCY",
+        "Needs emergency care now",
         "New loss of bowel control",
         "On apixaban (anticoagulant)",
         "anticoagulant",
