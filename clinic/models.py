@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .clinical.red_flags import TIER_LABELS
+from .clinical.red_flags import Tier as RedFlagTier
+
 
 class SexAtBirth(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -178,8 +181,9 @@ class StaffAlert(models.Model):
         PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 (thoughts of self-harm)")
 
     class Tier(models.TextChoices):
-        EMERGENCY = "emergency", _("Emergency")
-        URGENT = "urgent", _("Urgent")
+        # The red-flag tiers that alert (clinic.clinical.red_flags), in that module's words.
+        EMERGENCY = RedFlagTier.EMERGENCY.value, TIER_LABELS[RedFlagTier.EMERGENCY]
+        URGENT = RedFlagTier.URGENT.value, TIER_LABELS[RedFlagTier.URGENT]
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
