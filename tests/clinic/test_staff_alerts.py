@@ -16,7 +16,7 @@ from clinic.models import OutboundEmail
 from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN
 from clinic.tasks import staff_alerts_escalate_task
 from intake import services as intake_services
-from tests.factories import IntakeFactory, StaffUserFactory
+from tests.factories import IntakeFactory, ReferralFactory, StaffAlertFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +190,13 @@ def test_healthz_reports_missing_alert_recipients_without_failing(client, settin
 
     settings.CLINIC_ALERT_EMAILS = ["duty@clinic.example"]
     assert client.get(reverse("healthz")).json()["alert_recipients"] == "ok"
+
+
+def test_the_alert_list_queries_do_not_grow_with_the_alerts(client, django_assert_max_num_queries):
+    for _ in range(15):
+        StaffAlertFactory()
+        StaffAlertFactory(subject=ReferralFactory(), tier="urgent")
+    client.force_login(StaffUserFactory(role=CLINICIAN))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("admin:clinic_staffalert_changelist"))
+    assert response.content.decode().count("tier-alarm tier-urgent") >= 15
