@@ -8,14 +8,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.admin import ClinicModelAdmin
 
 from . import selectors, services
-from .forms import BookingForm, DayViewForm, RescheduleForm, StaffCancelForm
+from .forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm
 from .models import (
     DAY_CODES,
     Appointment,
@@ -25,6 +25,7 @@ from .models import (
     LocationHours,
     Physician,
     RequestStatus,
+    VisitType,
 )
 
 
@@ -42,6 +43,43 @@ def _add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _safety_context(request, appointment_request) -> dict:
+    """The stored screen's flags and what still defers a procedure, for the booking pages."""
+    record = selectors.safety_screen(patient=appointment_request.patient)
+    is_procedure = appointment_request.visit_type == VisitType.PROCEDURE
+    return {
+        "safety_screen": record,
+        "defer_reasons": services.unoverridden_defer_reasons(request=appointment_request)
+        if is_procedure
+        else [],
+        "safety_overrides": list(appointment_request.safety_overrides.select_related("by")),
+        "can_override": request.user.has_perm("appointments.override_safetyoverride"),
+    }
+
+
+def _overrides_html(overrides) -> str:
+    if not overrides:
+        return "-"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li>{} {}: {} <em>({})</em><br><small>{}</small></li>",
+            (
+                (
+                    f"{timezone.localtime(override.created_at):%Y-%m-%d %H:%M}",
+                    override.by,
+                    override.reason,
+                    _("rules %(version)s") % {"version": override.rules_version or "-"},
+                    _("Overrode: %(flags)s")
+                    % {"flags": "; ".join(str(flag.get("label", "")) for flag in override.overridden_flags)},
+                )
+                for override in overrides
+            ),
+        ),
+    )
 
 
 @admin.register(Physician)
@@ -203,7 +241,7 @@ class AppointmentRequestAdmin(ClinicModelAdmin):
         tier = getattr(obj, "intake_red_flag_tier", "")
         if tier:
             labels.append(_("Red flag: %(tier)s") % {"tier": tier})
-        labels += selectors.queue_flag_labels(getattr(obj, "intake_safety_flags", None))
+        labels += selectors.queue_flag_labels(getattr(obj, "safety_screen_result", None))
         return "; ".join(str(label) for label in labels) or "-"
 
     @admin.display(description=_("book"))
@@ -222,6 +260,11 @@ class AppointmentRequestAdmin(ClinicModelAdmin):
                 "<path:object_id>/book/",
                 self.admin_site.admin_view(self.book_view),
                 name="appointments_appointmentrequest_book",
+            ),
+            path(
+                "<path:object_id>/safety-override/",
+                self.admin_site.admin_view(self.safety_override_view),
+                name="appointments_appointmentrequest_safety_override",
             ),
             *super().get_urls(),
         ]
@@ -247,6 +290,7 @@ class AppointmentRequestAdmin(ClinicModelAdmin):
                     physician=form.cleaned_data["physician"],
                     starts_at=form.starts_at,
                     sedation_planned=form.cleaned_data["sedation_planned"],
+                    planned_procedure=form.cleaned_data["planned_procedure"],
                     by=request.user,
                 )
             except ValidationError as error:
@@ -280,6 +324,42 @@ class AppointmentRequestAdmin(ClinicModelAdmin):
                 "intake_status": self.intake(appointment_request),
                 "flags": self.flags(appointment_request),
                 "location_hours": hours,
+                **_safety_context(request, appointment_request),
+            },
+        )
+
+    def safety_override_view(self, request, object_id):
+        """A clinician records why a deferred procedure may be booked; front desk gets a 403."""
+        appointment_request = _object_or_404(self.get_queryset(request).select_related("patient"), object_id)
+        if not request.user.has_perm("appointments.override_safetyoverride"):
+            raise PermissionDenied
+        form = SafetyOverrideForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.appointment_safety_override(
+                    request=appointment_request, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                self.message_user(
+                    request, _("Override recorded: the procedure can now be booked."), messages.SUCCESS
+                )
+                return redirect("admin:appointments_appointmentrequest_change", appointment_request.pk)
+        return TemplateResponse(
+            request,
+            "appointments/admin/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": appointment_request,
+                "title": _("Override the safety screen"),
+                "form": form,
+                "submit_label": _("Record the override"),
+                "appointment_request": appointment_request,
+                "intake_status": self.intake(appointment_request),
+                "flags": self.flags(appointment_request),
+                **_safety_context(request, appointment_request),
             },
         )
 
@@ -326,6 +406,8 @@ class AppointmentAdmin(ClinicModelAdmin):
         "starts_at",
         "ends_at",
         "sedation_planned",
+        "planned_procedure",
+        "safety_overrides",
         "sequence",
         "cancel_reason",
         "cancel_note",
@@ -344,6 +426,10 @@ class AppointmentAdmin(ClinicModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("safety overrides"))
+    def safety_overrides(self, obj):
+        return _overrides_html(list(obj.request.safety_overrides.select_related("by")))
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, obj):

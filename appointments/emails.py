@@ -10,11 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from clinic.clinical.procedure_safety import (
-    BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS,
-    SEDATION_ESCORT_AND_FASTING,
-    TELL_US_ABOUT_CHANGES,
-)
+from clinic.clinical.procedure_safety import preparation_instructions
 from clinic.emails import email_queue
 from clinic.models import OutboundEmail
 
@@ -52,10 +48,10 @@ def email_instruction_codes(appointment: Appointment) -> list[str]:
     """
     if appointment.visit_type != VisitType.PROCEDURE:
         return []
-    codes = [TELL_US_ABOUT_CHANGES.code, BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS.code]
-    if appointment.sedation_planned:
-        codes.append(SEDATION_ESCORT_AND_FASTING.code)
-    return codes
+    # The same builder as the page behind the link, given none of the stored screen's own codes
+    # (diabetes, infection): those would tell the mailbox something about the patient's answers.
+    instructions = preparation_instructions((), sedation_planned=appointment.sedation_planned)
+    return [instruction.code for instruction in instructions]
 
 
 def _visit_context(appointment: Appointment) -> dict:

@@ -13,7 +13,7 @@ from clinic.models import ContactMethod, Location
 from clinic.selectors import active_locations
 
 from . import services
-from .models import DAY_CODES, CancelReason, Physician, TimeWindow, VisitType
+from .models import DAY_CODES, PLANNED_PROCEDURE_CHOICES, CancelReason, Physician, TimeWindow, VisitType
 
 # How far ahead staff may book a visit.
 BOOKING_MAX_DAYS_AHEAD = 2 * 366
@@ -145,6 +145,15 @@ class BookingForm(forms.Form):
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
     )
     sedation_planned = forms.BooleanField(label=_("Sedation planned (procedure visits)"), required=False)
+    planned_procedure = forms.ChoiceField(
+        label=_("Planned procedure (procedure visits)"),
+        choices=[("", _("Not decided yet"))] + PLANNED_PROCEDURE_CHOICES,
+        required=False,
+        help_text=_(
+            "Used by the safety check: with none chosen, an implanted device is checked as for "
+            "radiofrequency ablation."
+        ),
+    )
 
     def __init__(self, *args, location=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,6 +181,16 @@ class RescheduleForm(BookingForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["sedation_planned"]
+        del self.fields["planned_procedure"]
+
+
+class SafetyOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the procedure can go ahead"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text=_("For example: apixaban held 3 days before, agreed with the cardiologist on 2 May."),
+    )
 
 
 class StaffCancelForm(forms.Form):

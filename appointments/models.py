@@ -14,7 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from clinic.clinical.procedure_safety import PROCEDURES
 from clinic.models import ContactMethod
+
+PLANNED_PROCEDURE_CHOICES: Final = [(procedure.key, procedure.label) for procedure in PROCEDURES]
 
 
 class VisitType(models.TextChoices):
@@ -264,6 +267,10 @@ class Appointment(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(_("status"), max_length=10, choices=AppointmentStatus, default=A.BOOKED)
     sedation_planned = models.BooleanField(_("sedation planned"), default=False)
+    # Procedure visits: decides, for one, whether an implanted device needs the radiofrequency review.
+    planned_procedure = models.CharField(
+        _("planned procedure"), max_length=60, choices=PLANNED_PROCEDURE_CHOICES, blank=True
+    )
     # The calendar file's SEQUENCE: one more at each reschedule and at cancellation.
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
     # When the current start time was set (booking or last reschedule): reminders due before it are skipped.
@@ -342,3 +349,39 @@ class AppointmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class SafetyOverride(models.Model):
+    """A clinician's decision that a procedure may be booked although the stored safety screen says
+    defer (for example the anticoagulant hold agreed with the prescriber). Kept as it was recorded:
+    who, when, why, under which rules' version and which flags it overrode."""
+
+    request = models.ForeignKey(
+        AppointmentRequest,
+        on_delete=models.PROTECT,
+        related_name="safety_overrides",
+        verbose_name=_("request"),
+    )
+    screen = models.ForeignKey(
+        "clinic.SafetyScreenRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overridden_flags = models.JSONField(_("overridden flags"), default=list)
+    reason = models.TextField(_("reason"), max_length=1000)
+    rules_version = models.CharField(_("rules version"), max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("safety override")
+        verbose_name_plural = _("safety overrides")
+        ordering = ["created_at", "pk"]
+        permissions = [("override_safetyoverride", "Can book a procedure the safety screen defers")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.by}"
+
+    @property
+    def overridden_codes(self) -> set[str]:
+        return {str(flag.get("code", "")) for flag in self.overridden_flags}

@@ -8,12 +8,14 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Patient
+from clinic.clinical import procedure_safety
+from clinic.models import Patient, SafetyScreenRecord
 from clinic.roles import FRONT_DESK
+from clinic.selectors import safety_screen_for_patient, with_safety_screen_result
 
 from .models import (
     Appointment,
@@ -29,6 +31,7 @@ from .models import (
 # Safety-flag code prefixes that decide what can be booked, shown in the queue.
 QUEUE_FLAG_PREFIXES = (
     "drug:",
+    "blood_thinner_unnamed",
     "device:",
     "allergy:iodinated_contrast",
     "infection_defer",
@@ -37,24 +40,26 @@ QUEUE_FLAG_PREFIXES = (
 
 
 def with_intake_summary(requests: QuerySet[AppointmentRequest]) -> QuerySet[AppointmentRequest]:
-    """Annotate each request with its patient's latest intake: status, red-flag tier, safety flags.
+    """Annotate each request with its patient's latest intake (status, red-flag tier) and stored
+    safety screen (`safety_screen_result`).
 
     One query for the whole list (correlated subqueries), whatever its length.
     """
     from intake.models import Intake
 
     latest = Intake.objects.filter(patient=OuterRef("patient")).order_by("-created_at")
-    return requests.annotate(
+    requests = requests.annotate(
         intake_status=Subquery(latest.values("status")[:1]),
         intake_red_flag_tier=Subquery(latest.values("red_flag_tier")[:1]),
-        intake_safety_flags=Subquery(latest.values("safety_flags")[:1], output_field=JSONField()),
     )
+    return with_safety_screen_result(requests)
 
 
-def queue_flag_labels(safety_flags) -> list[str]:
-    """The staff labels of the flags that matter for booking (anticoagulant, device, contrast...)."""
+def queue_flag_labels(screen_result) -> list[str]:
+    """The staff labels of the stored screen's flags that matter for booking (anticoagulant, device,
+    contrast...)."""
     labels = []
-    for flag in safety_flags or []:
+    for flag in (screen_result or {}).get("flags", []):
         if isinstance(flag, dict) and str(flag.get("code", "")).startswith(QUEUE_FLAG_PREFIXES):
             labels.append(str(flag.get("label") or flag.get("code")))
     return labels
@@ -84,28 +89,6 @@ def intake_link(*, patient: Patient) -> str:
     return settings.SITE_URL + reverse("new_patient")
 
 
-def intake_safety_inputs(*, patient: Patient) -> dict:
-    """What the procedure-safety screen needs from the patient's latest intake, as `screen()` kwargs.
-
-    Medications as the patient wrote them, and the yes-answers recorded as flags by the intake.
-    """
-    from intake.models import Intake
-
-    intake = (
-        Intake.objects.filter(patient=patient).order_by("-created_at").prefetch_related("medications").first()
-    )
-    if intake is None:
-        return {}
-    codes = {str(flag.get("code", "")) for flag in intake.safety_flags or [] if isinstance(flag, dict)}
-    from clinic.clinical.procedure_safety import INFECTION_SIGNS
-
-    return {
-        "medications": [medication.name for medication in intake.medications.all()],
-        "diabetes": "diabetes" in codes,
-        "infection_signs": [key for key in INFECTION_SIGNS if f"infection:{key}" in codes],
-    }
-
-
 def patient_is_urgent(*, patient: Patient) -> bool:
     """Urgent in the booking queue: an urgent or red-flag referral, or an urgent intake red flag."""
     from intake.models import Intake
@@ -115,6 +98,28 @@ def patient_is_urgent(*, patient: Patient) -> bool:
     if referrals.filter(urgency=Urgency.URGENT).exists() or referrals.exclude(red_flag_tier="").exists():
         return True
     return Intake.objects.filter(patient=patient, red_flag_tier__in=["emergency", "urgent"]).exists()
+
+
+# --- The stored safety screen (clinic.SafetyScreenRecord) ---------------------------------------------
+
+NO_SCREEN_CODE = "no_safety_screen"
+
+
+def safety_screen(*, patient: Patient | None) -> SafetyScreenRecord | None:
+    return safety_screen_for_patient(patient)
+
+
+def procedure_defer_reasons(*, record: SafetyScreenRecord | None, planned_procedure: str = "") -> list[dict]:
+    """Why a procedure must not be booked without a clinician's override ([] when it may be).
+
+    No stored screen (no intake or referral answers) is itself a reason: nothing says the patient is
+    not on a blood thinner.
+    """
+    if record is None:
+        return [
+            {"code": NO_SCREEN_CODE, "label": "No safety screen on record (no intake or referral answers)"}
+        ]
+    return procedure_safety.procedure_defer_reasons(record.flags, procedure=planned_procedure or None)
 
 
 # --- Referrals (referrals/models.py) ------------------------------------------------------------------

@@ -10,7 +10,7 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from .models import (
     CancelReason,
     Physician,
     RequestStatus,
+    SafetyOverride,
     VisitType,
     visit_duration,
 )
@@ -265,6 +266,84 @@ def _check_slot(
         )
 
 
+# --- The safety screen ---------------------------------------------------------------------------------
+
+OVERRIDE_REASON_MIN_LENGTH = 10
+
+
+def unoverridden_defer_reasons(*, request: AppointmentRequest, planned_procedure: str = "") -> list[dict]:
+    """The stored screen's reasons to defer a procedure that no clinician's override covers yet."""
+    reasons = selectors.procedure_defer_reasons(
+        record=selectors.safety_screen(patient=request.patient), planned_procedure=planned_procedure
+    )
+    overridden = {code for override in request.safety_overrides.all() for code in override.overridden_codes}
+    return [reason for reason in reasons if reason["code"] not in overridden]
+
+
+def _check_safety_screen(*, request: AppointmentRequest, visit_type: str, planned_procedure: str) -> None:
+    """A procedure is booked only when the stored screen does not say defer, or a clinician overrode it.
+
+    Consultations and follow-ups are never held back: that is where a clinician reviews the flags.
+    """
+    if visit_type != VisitType.PROCEDURE:
+        return
+    reasons = unoverridden_defer_reasons(request=request, planned_procedure=planned_procedure)
+    if reasons:
+        raise ValidationError(
+            _(
+                "The safety screen says to defer this procedure: %(reasons)s. A clinician must review "
+                "it and record an override with a reason before it can be booked."
+            )
+            % {"reasons": "; ".join(reason["label"] for reason in reasons)},
+            code="safety_screen_defers",
+        )
+
+
+@transaction.atomic
+def appointment_safety_override(*, request: AppointmentRequest, by, reason: str) -> SafetyOverride:
+    """A clinician records why a procedure may go ahead although the screen says defer.
+
+    Covers every defer reason the screen gives now, whatever procedure is planned; a reason that
+    appears later (new answers) needs a new override.
+    """
+    if not by.has_perm("appointments.override_safetyoverride"):
+        raise PermissionDenied(_("Only a clinician can override the safety screen."))
+    request = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
+    reason = reason.strip()
+    if len(reason) < OVERRIDE_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Say why the procedure can go ahead (for example who confirmed the blood thinner "
+                    "hold, and when)."
+                )
+            }
+        )
+    record = selectors.safety_screen(patient=request.patient)
+    reasons = unoverridden_defer_reasons(request=request)
+    if not reasons:
+        raise ValidationError(_("The safety screen gives no reason to defer: there is nothing to override."))
+    override = SafetyOverride(
+        request=request,
+        screen=record,
+        overridden_flags=reasons,
+        reason=reason,
+        rules_version=record.rules_version if record else "",
+        by=by,
+    )
+    override.full_clean()
+    override.save()
+    _event(
+        request,
+        action="safety_override",
+        from_status=request.status,
+        to_status=request.status,
+        actor=by,
+        note="Overrode: " + "; ".join(item["label"] for item in reasons),
+    )
+    return override
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -274,11 +353,13 @@ def appointment_book(
     by,
     location: Location | None = None,
     sedation_planned: bool = False,
+    planned_procedure: str = "",
 ) -> Appointment:
     """Book an open request into a slot and email the patient the visit with its calendar file.
 
-    Refused with a message when the physician is already busy then, the location is closed, or the
-    request is not open. Booking a visit for a patient with an accepted referral moves that referral
+    Refused with a message when the physician is already busy then, the location is closed, the
+    request is not open, or (a procedure) the stored safety screen says defer and no clinician has
+    overridden it. Booking a visit for a patient with an accepted referral moves that referral
     to scheduled (the referrer is told by the referrals app).
     """
     request = (
@@ -292,6 +373,9 @@ def appointment_book(
             % {"status": request.get_status_display().lower()}
         )
     location = location or request.location
+    is_procedure = request.visit_type == VisitType.PROCEDURE
+    planned_procedure = planned_procedure if is_procedure else ""
+    _check_safety_screen(request=request, visit_type=request.visit_type, planned_procedure=planned_procedure)
     ends_at = starts_at + visit_duration(request.visit_type)
     _check_slot(physician=physician, location=location, starts_at=starts_at, ends_at=ends_at)
     now = timezone.now()
@@ -303,7 +387,8 @@ def appointment_book(
         visit_type=request.visit_type,
         starts_at=starts_at,
         ends_at=ends_at,
-        sedation_planned=sedation_planned and request.visit_type == VisitType.PROCEDURE,
+        sedation_planned=sedation_planned and is_procedure,
+        planned_procedure=planned_procedure,
         scheduled_at=now,
         booked_by=by,
     )
@@ -325,6 +410,12 @@ def appointment_reschedule(
     """
     appointment = _locked(appointment)
     _check_move(appointment, AppointmentStatus.BOOKED)
+    # The screen may have changed since booking (new answers): a moved procedure is checked again.
+    _check_safety_screen(
+        request=appointment.request,
+        visit_type=appointment.visit_type,
+        planned_procedure=appointment.planned_procedure,
+    )
     physician = physician or appointment.physician
     ends_at = starts_at + visit_duration(appointment.visit_type)
     _check_slot(

@@ -130,21 +130,18 @@ def _managed_request(request, public_id, token):
 
 
 def _preparation(appointment) -> list[str]:
-    """The patient's own preparation for a procedure visit, from the safety screen (behind the link)."""
+    """The patient's own preparation for a procedure visit, from the stored safety screen (behind the
+    link), with the sedation logistics when sedation is planned."""
     if appointment is None or appointment.visit_type != VisitType.PROCEDURE:
         return []
-    try:
-        screen = procedure_safety.screen(
-            sedation_planned=appointment.sedation_planned,
-            **selectors.intake_safety_inputs(patient=appointment.patient),
+    record = selectors.safety_screen(patient=appointment.patient)
+    codes = record.instruction_codes if record else []
+    return [
+        str(instruction.text)
+        for instruction in procedure_safety.preparation_instructions(
+            codes, sedation_planned=appointment.sedation_planned
         )
-        instructions = list(screen.instructions)
-    except ValueError:
-        logger.warning("Safety screen inputs not understood for appointment %s", appointment.public_id)
-        instructions = [procedure_safety.TELL_US_ABOUT_CHANGES]
-    if procedure_safety.BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS not in instructions:
-        instructions.insert(1, procedure_safety.BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS)
-    return [str(instruction.text) for instruction in instructions]
+    ]
 
 
 @never_cache

@@ -217,3 +217,51 @@ class StaffAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_tier_display()})"
+
+
+class SafetyScreenRecord(models.Model):
+    """The stored pre-procedure safety screen of one intake or one referral.
+
+    Computed by `clinic.services.safety_screen_store` from `inputs` (the `procedure_safety.screen`
+    arguments) and read by everything that shows or uses the screen, so a page, the booking check
+    and the preparation instructions always agree. `rules_version` says which rules produced it.
+    """
+
+    class Source(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        REFERRAL = "referral", _("Referral")
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="safety_screens"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    source_id = models.UUIDField(_("source public id"))
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    # {"flags": [{"code", "label", "detail", "decision"}], "defer_reasons": [{"code", "label"}],
+    #  "instructions": [code], "medications": [{"generic", "class", "name"}], "bleeding_risk"}
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    rules_version = models.CharField(_("rules version"), max_length=40)
+    computed_at = models.DateTimeField(_("computed"), db_index=True)
+
+    class Meta:
+        verbose_name = _("safety screen")
+        verbose_name_plural = _("safety screens")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="safety_screen_once_per_source")
+        ]
+        indexes = [models.Index(fields=["patient", "source", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.source_id}"
+
+    @property
+    def flags(self) -> list[dict]:
+        return list(self.result.get("flags", []))
+
+    @property
+    def defer_reasons(self) -> list[dict]:
+        return list(self.result.get("defer_reasons", []))
+
+    @property
+    def instruction_codes(self) -> list[str]:
+        return list(self.result.get("instructions", []))

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from clinic.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
 from clinic.clinical import procedure_safety, red_flags
-from clinic.models import Patient, StaffAlert
-from clinic.services import patient_match_or_create
+from clinic.models import Patient, SafetyScreenRecord, StaffAlert
+from clinic.services import patient_match_or_create, safety_screen_store
 from clinic.uploads import IMAGE_TYPES, upload_store
 from referrals.services import referral_raise_priority
 
@@ -205,7 +205,7 @@ def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> I
     """Steps whose answers are stored as they are: pain, treatments, history, goals.
 
     Saving the pain step evaluates the red-flag screen at once (alerting staff for emergency and
-    urgent tiers); saving the history step refreshes the procedure-safety screen.
+    urgent tiers); saving the history or treatments step refreshes the stored safety screen.
     """
     if step not in {"pain", "treatments", "history", "goals"}:
         raise ValueError(f"intake_save_step does not save the {step!r} step")
@@ -218,7 +218,7 @@ def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> I
         _save(intake)
         if step == "pain":
             _refresh_red_flags(intake)
-        if step == "history":
+        if step in {"history", "treatments"}:
             _refresh_safety(intake)
     return intake
 
@@ -347,7 +347,8 @@ def _raise_alert(intake: Intake, *, kind: str, tier: str, summary: str) -> Staff
     return staff_alert_raise(subject=intake, kind=kind, tier=tier, summary=summary)
 
 
-def _refresh_safety(intake: Intake) -> None:
+def _safety_inputs(intake: Intake) -> dict[str, Any]:
+    """The intake's answers as `procedure_safety.screen` arguments (stored with the screen, so JSON)."""
     meds = intake.step_answers("medications")
     history = intake.step_answers("history")
     allergy_texts = [allergy.substance for allergy in intake.allergies.all()]
@@ -355,31 +356,34 @@ def _refresh_safety(intake: Intake) -> None:
         procedure_safety.ALLERGY_CATEGORIES_BY_KEY[key].keywords[0]
         for key in meds.get("allergy_categories", [])
     ]
-    medication_names = [medication.name for medication in intake.medications.all()]
-    result = procedure_safety.screen(
-        medications=medication_names,
-        allergies=allergy_texts,
-        devices=history.get("devices", []),
-        pacemaker_dependent=bool(history.get("pacemaker_dependent")),
+    return {
+        "medications": [medication.name for medication in intake.medications.all()],
+        "allergies": allergy_texts,
+        "devices": list(history.get("devices", [])),
+        "pacemaker_dependent": bool(history.get("pacemaker_dependent")),
         # "Does not apply to me" is no chance of pregnancy for the screen.
-        pregnant=history.get("pregnant") if history.get("pregnant") in {"yes", "no", "not_sure"} else None,
-        breastfeeding=bool(history.get("breastfeeding")),
-        diabetes=history.get("diabetes") == "yes",
-        insulin=bool(history.get("insulin")),
-        infection_signs=history.get("infection_signs", []),
-        bleeding_history=history.get("bleeding_history", []),
-        other_concerns=history.get("other_concerns", []),
+        "pregnant": history.get("pregnant") if history.get("pregnant") in {"yes", "no", "not_sure"} else None,
+        "breastfeeding": bool(history.get("breastfeeding")),
+        "diabetes": history.get("diabetes") == "yes",
+        "insulin": bool(history.get("insulin")),
+        "infection_signs": list(history.get("infection_signs", [])),
+        "bleeding_history": list(history.get("bleeding_history", [])),
+        "other_concerns": list(history.get("other_concerns", [])),
+        "blood_thinner_answer": meds.get("blood_thinner") or None,
+        "opioids": meds.get("opioids") == "yes",
+    }
+
+
+def _refresh_safety(intake: Intake) -> None:
+    """Store the intake's screen (the one record staff pages and bookings read) and keep
+    `safety_flags` in step with it for the intake lists' filters."""
+    record = safety_screen_store(
+        source=SafetyScreenRecord.Source.INTAKE,
+        source_id=intake.public_id,
+        patient=intake.patient,
+        inputs=_safety_inputs(intake),
     )
-    flags = [{"code": flag.code, "label": flag.label, "detail": flag.detail or ""} for flag in result.flags]
-    if meds.get("blood_thinner") in {"yes", "not_sure"} and not any(
-        medication.drug_class in {"anticoagulant", "antiplatelet"} for medication in intake.medications.all()
-    ):
-        flags.append(
-            {"code": "blood_thinner_unnamed", "label": "Takes a blood thinner (not named)", "detail": ""}
-        )
-    if meds.get("opioids") == "yes":
-        flags.append({"code": "opioids", "label": "Takes opioid pain medicine", "detail": ""})
-    intake.safety_flags = flags
+    intake.safety_flags = record.flags
     intake.save(update_fields=["safety_flags", "updated_at"])
 
 
@@ -431,6 +435,8 @@ def intake_submit(
             intake.patient = patient_match_or_create(**{name: getattr(intake, name) for name in ABOUT_FIELDS})
         _move(intake, IntakeStatus.SUBMITTED)
         _save(intake)
+        # The screen now belongs to the patient the intake was matched to.
+        _refresh_safety(intake)
         emails.email_intake_submitted(intake=intake)
     return intake
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.alerts import staff_alert_raise_for_red_flags
-from clinic.clinical import procedure_safety, red_flags
-from clinic.models import Patient, Upload
-from clinic.services import patient_create
+from clinic.clinical import red_flags
+from clinic.models import Patient, SafetyScreenRecord, Upload
+from clinic.services import patient_create, safety_screen_store
 
 from . import emails
 from .models import (
@@ -158,40 +158,42 @@ def referring_provider_verify(*, provider: ReferringProvider, by) -> bool:
 # --- Submission ------------------------------------------------------------------------------------
 
 
-def referral_flags(
-    *,
-    red_flag_answers: dict[str, str],
-    safety_answers: dict[str, Any],
-    requested_service: str,
-    date_of_birth: date | None,
-    pain_onset: date | None,
-) -> tuple[red_flags.RedFlagResult, procedure_safety.SafetyScreen]:
-    """The clinical rules of clinic.clinical applied to a referral's answers (nothing re-implemented)."""
+def referral_red_flags(
+    *, red_flag_answers: dict[str, str], date_of_birth: date | None, pain_onset: date | None
+) -> red_flags.RedFlagResult:
+    """The red-flag rules of clinic.clinical applied to a referral's answers (nothing re-implemented)."""
     onset = pain_onset if pain_onset and date_of_birth and pain_onset >= date_of_birth else None
-    red = red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=onset)
-    blood_thinner = safety_answers.get("blood_thinner")
-    safety = procedure_safety.screen(
-        procedure=SERVICE_PROCEDURES.get(requested_service),
-        medications=[safety_answers.get("blood_thinner_names", "")] if blood_thinner != "no" else [],
-        allergies=["iodinated contrast"]
+    return red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=onset)
+
+
+def referral_safety_inputs(*, safety_answers: dict[str, Any], requested_service: str) -> dict[str, Any]:
+    """The referrer's safety answers as `procedure_safety.screen` arguments (stored with the screen)."""
+    blood_thinner = safety_answers.get("blood_thinner") or None
+    return {
+        "procedure": SERVICE_PROCEDURES.get(requested_service),
+        "medications": [safety_answers.get("blood_thinner_names", "")] if blood_thinner != "no" else [],
+        "blood_thinner_answer": blood_thinner,
+        "allergies": ["iodinated contrast"]
         if safety_answers.get("contrast_allergy") in ("yes", "not_sure")
         else [],
-        devices=safety_answers.get("devices", []),
-        diabetes=safety_answers.get("diabetes") in ("yes", "yes_insulin"),
-        insulin=safety_answers.get("diabetes") == "yes_insulin",
+        "devices": list(safety_answers.get("devices", [])),
+        "diabetes": safety_answers.get("diabetes") in ("yes", "yes_insulin"),
+        "insulin": safety_answers.get("diabetes") == "yes_insulin",
+    }
+
+
+def _store_safety_screen(referral: Referral) -> None:
+    record = safety_screen_store(
+        source=SafetyScreenRecord.Source.REFERRAL,
+        source_id=referral.public_id,
+        patient=referral.patient,
+        inputs=referral_safety_inputs(
+            safety_answers=referral.safety_answers or {}, requested_service=referral.requested_service
+        ),
     )
-    return red, safety
-
-
-def _safety_flag_rows(screen: procedure_safety.SafetyScreen, safety_answers: dict[str, Any]) -> list[dict]:
-    rows = [{"code": flag.code, "label": flag.label, "detail": flag.detail or ""} for flag in screen.flags]
-    # A "yes" the drug table does not recognise (or "not sure") is still reported to staff.
-    if safety_answers.get("blood_thinner") in ("yes", "not_sure") and not screen.medications:
-        answer = "yes" if safety_answers["blood_thinner"] == "yes" else "not sure"
-        rows.insert(
-            0, {"code": "drug:reported", "label": f"Blood thinner: referrer answered {answer}", "detail": ""}
-        )
-    return rows
+    # Kept in step with the stored screen for the referral lists.
+    referral.safety_flags = record.flags
+    referral.save(update_fields=["safety_flags"])
 
 
 def _queue_priority(*, urgency: str, red: red_flags.RedFlagResult) -> int:
@@ -238,10 +240,8 @@ def _referral_create(
     data: dict[str, Any],
     uploads: Iterable[Upload],
 ) -> Referral:
-    red, safety = referral_flags(
+    red = referral_red_flags(
         red_flag_answers=data.get("red_flag_answers", {}),
-        safety_answers=data.get("safety_answers", {}),
-        requested_service=data.get("requested_service", ""),
         date_of_birth=data.get("patient_date_of_birth"),
         pain_onset=data.get("pain_onset"),
     )
@@ -253,12 +253,12 @@ def _referral_create(
         status_changed_at=now,
         red_flags=[flag._asdict() for flag in red.flags],
         red_flag_tier=red.highest_tier or "",
-        safety_flags=_safety_flag_rows(safety, data.get("safety_answers", {})),
         queue_priority=_queue_priority(urgency=data.get("urgency", Urgency.ROUTINE), red=red),
         **data,
     )
     referral.full_clean()
     referral.save()
+    _store_safety_screen(referral)
     for upload in uploads:
         ReferralDocument.objects.create(referral=referral, upload=upload, added_by=provider.user)
     ReferralEvent.objects.create(
@@ -374,6 +374,8 @@ def referral_accept(
     locked, event = _referral_move(
         referral=referral, to_status=ReferralStatus.ACCEPTED, by=by, note=note, changes={"patient": patient}
     )
+    # The referrer's screen now belongs to the patient, until the patient's own intake replaces it.
+    _store_safety_screen(locked)
     if patient.email:
         from intake.services import intake_invite
 

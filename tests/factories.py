@@ -240,3 +240,13 @@ class AppointmentRequestFactory(DjangoModelFactory):
     )
     reason = "Low back pain"
     verified_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+def stored_safety_screen(patient, *, source="intake", source_id=None, **inputs):
+    """The patient's stored safety screen, computed by the one service from `screen()` arguments
+    (no arguments: a screen with nothing to defer)."""
+    from clinic.services import safety_screen_store
+
+    return safety_screen_store(
+        source=source, source_id=source_id or uuid.uuid4(), patient=patient, inputs=inputs
+    )

@@ -6,16 +6,7 @@ from clinic.clinical import procedure_safety
 
 register = template.Library()
 
-_INSTRUCTIONS = {
-    instruction.code: instruction
-    for instruction in (
-        procedure_safety.TELL_US_ABOUT_CHANGES,
-        procedure_safety.BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS,
-        procedure_safety.SEDATION_ESCORT_AND_FASTING,
-        procedure_safety.DIABETES_GLUCOSE_RISE,
-        procedure_safety.INFECTION_REVIEW,
-    )
-}
+_INSTRUCTIONS = {instruction.code: instruction for instruction in procedure_safety.PREPARATION_INSTRUCTIONS}
 
 
 @register.filter

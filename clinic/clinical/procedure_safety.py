@@ -740,6 +740,31 @@ INFECTION_REVIEW: Final = PreparationInstruction(
 )
 
 
+PREPARATION_INSTRUCTIONS: Final[tuple[PreparationInstruction, ...]] = (
+    TELL_US_ABOUT_CHANGES,
+    BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS,
+    SEDATION_ESCORT_AND_FASTING,
+    DIABETES_GLUCOSE_RISE,
+    INFECTION_REVIEW,
+)
+
+
+def preparation_instructions(
+    codes: Collection[str], *, sedation_planned: bool
+) -> list[PreparationInstruction]:
+    """A procedure patient's preparation from a stored screen's instruction codes, in a fixed order.
+
+    Every procedure patient is told to report changes and never to stop a blood thinner on their own
+    (a patient may take one the screen does not know of); sedation follows the booking.
+    """
+    wanted = {*codes, TELL_US_ABOUT_CHANGES.code, BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS.code}
+    if sedation_planned:
+        wanted.add(SEDATION_ESCORT_AND_FASTING.code)
+    else:
+        wanted.discard(SEDATION_ESCORT_AND_FASTING.code)
+    return [instruction for instruction in PREPARATION_INSTRUCTIONS if instruction.code in wanted]
+
+
 # --- The screen ----------------------------------------------------------------------------------
 
 
@@ -772,6 +797,68 @@ class SafetyScreen:
         return INFECTION_DEFERRAL_CODE in self.flag_codes
 
 
+# Stored with every screen result (clinic.SafetyScreenRecord): raise it whenever a change here could
+# change a result, so that staff can tell which rules produced a stored screen.
+RULES_VERSION: Final = "2026-12-02.1"
+
+BLOOD_THINNER_UNNAMED_CODE: Final = "blood_thinner_unnamed"
+_BLOOD_THINNER_ANSWERS_TO_CHECK: Final = frozenset({"yes", "not_sure"})
+ANTITHROMBOTIC_CLASSES: Final = frozenset({DrugClass.ANTICOAGULANT, DrugClass.ANTIPLATELET})
+
+
+class Decision(enum.StrEnum):
+    """What a flag means for booking a procedure: defer it, have a clinician look, or just know."""
+
+    DEFER = "defer"
+    REVIEW = "review"
+    NOTE = "note"
+
+
+_NOTE_CODES: Final = frozenset({"breastfeeding", "diabetes", "opioids", "sedation:planned"})
+
+
+def flag_decision(code: str) -> Decision:
+    """The decision kind of a flag code. Antithrombotics, infection, possible pregnancy and the
+    device/radiofrequency review defer a procedure until a clinician has confirmed it can go ahead."""
+    if code in {INFECTION_DEFERRAL_CODE, "pregnancy_possible", "device_radiofrequency_review"}:
+        return Decision.DEFER
+    if code == BLOOD_THINNER_UNNAMED_CODE:
+        return Decision.DEFER
+    if code.startswith("drug:"):
+        drug = DRUGS_BY_KEY.get(code.removeprefix("drug:"))
+        return (
+            Decision.DEFER if drug is None or drug.drug_class in ANTITHROMBOTIC_CLASSES else Decision.REVIEW
+        )
+    if code in _NOTE_CODES or code.startswith("infection:"):
+        return Decision.NOTE
+    return Decision.REVIEW
+
+
+def procedure_defer_reasons(flags: Sequence[Mapping[str, str]], *, procedure: str | None) -> list[dict]:
+    """The stored flags that stop a procedure being booked without a clinician's override.
+
+    `flags` are stored flag rows ({"code", "label", "detail", "decision"}). The device review applies
+    only when the procedure uses radiofrequency; with no procedure given it applies (conservative).
+    """
+    uses_radiofrequency = procedure is None or _known_procedure(procedure).uses_radiofrequency
+    reasons = []
+    for flag in flags:
+        code = str(flag.get("code", ""))
+        if flag_decision(code) != Decision.DEFER:
+            continue
+        if code == "device_radiofrequency_review" and not uses_radiofrequency:
+            continue
+        reasons.append({"code": code, "label": str(flag.get("label", code))})
+    has_device = any(str(flag.get("code", "")).startswith("device:") for flag in flags)
+    if (
+        has_device
+        and uses_radiofrequency
+        and not any(r["code"] == "device_radiofrequency_review" for r in reasons)
+    ):
+        reasons.append({"code": "device_radiofrequency_review", "label": DEVICE_RADIOFREQUENCY_REVIEW})
+    return reasons
+
+
 _PREGNANCY_ANSWERS: Final[Mapping[bool | str | None, bool]] = {
     True: True,
     "yes": True,
@@ -800,12 +887,17 @@ def screen(
     sedation_planned: bool = False,
     sedation_answers: Collection[str] = (),
     other_concerns: Collection[str] = (),
+    blood_thinner_answer: str | None = None,
+    opioids: bool = False,
 ) -> SafetyScreen:
     """Staff-facing flags and patient-facing preparation for a procedure.
 
     `procedure` is a `PROCEDURES` key when known. `medications` and `allergies` are the patient's
     entries as written; `pregnant` is True/False/None or "yes"/"no"/"not_sure"; the other collections
     hold the keys of the questions answered yes. Unknown keys and answers raise ValueError.
+    `blood_thinner_answer` is the answer to "do you take a blood thinner?" ("yes", "no", "not_sure"):
+    a yes or not sure with no anticoagulant or antiplatelet recognised is flagged, whatever else is
+    listed.
     """
     factors = _known_keys(risk_raising_factors, RISK_RAISING_PATIENT_FACTORS, "patient factor")
     bleeding_risk = (
@@ -819,6 +911,17 @@ def screen(
         SafetyFlag(f"drug:{m.drug.key}", m.drug.staff_label, _hold_detail(m.drug, bleeding_risk))
         for m in drug_matches
     ]
+    if blood_thinner_answer in _BLOOD_THINNER_ANSWERS_TO_CHECK and not any(
+        m.drug_class in ANTITHROMBOTIC_CLASSES for m in drug_matches
+    ):
+        answer = "yes" if blood_thinner_answer == "yes" else "not sure"
+        flags.append(
+            SafetyFlag(
+                BLOOD_THINNER_UNNAMED_CODE,
+                f"Blood thinner: answered {answer}, none recognised: check",
+                "Ask which blood thinner, its dose and the prescriber",
+            )
+        )
     flags += _allergy_flags(allergies)
     flags += _device_flags(procedure, devices, pacemaker_dependent=pacemaker_dependent)
     if _pregnancy_possible(pregnant):
@@ -853,8 +956,11 @@ def screen(
         for key in _known_keys(other_concerns, OTHER_CONCERNS, "other concern")
     ]
 
+    if opioids:
+        flags.append(SafetyFlag("opioids", "Takes opioid pain medicine"))
+
     instructions = [TELL_US_ABOUT_CHANGES]
-    if drug_matches:
+    if drug_matches or blood_thinner_answer in _BLOOD_THINNER_ANSWERS_TO_CHECK:
         instructions.append(BLOOD_THINNERS_ONLY_AS_PRESCRIBER_SAYS)
     if sedation_planned:
         instructions.append(SEDATION_ESCORT_AND_FASTING)

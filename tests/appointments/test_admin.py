@@ -9,7 +9,13 @@ from django.utils import timezone
 from appointments import services
 from appointments.models import Appointment, AppointmentStatus, RequestStatus
 from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
-from tests.factories import AppointmentRequestFactory, IntakeFactory, LocationFactory, StaffUserFactory
+from tests.factories import (
+    AppointmentRequestFactory,
+    IntakeFactory,
+    LocationFactory,
+    StaffUserFactory,
+    stored_safety_screen,
+)
 
 from .conftest import local_slot
 
@@ -39,12 +45,13 @@ def test_the_queue_shows_urgent_then_oldest_with_intake_flags_in_bounded_queries
         status="submitted",
         submitted_at=timezone.now(),
         red_flag_tier="urgent",
-        safety_flags=[
-            {"code": "drug:apixaban", "label": "On apixaban (anticoagulant)", "detail": None},
-            {"code": "device:pacemaker", "label": "Pacemaker", "detail": None},
-            {"code": "allergy:iodinated_contrast", "label": "Iodinated contrast allergy", "detail": None},
-            {"code": "diabetes", "label": "Diabetes", "detail": None},
-        ],
+    )
+    stored_safety_screen(
+        flagged.patient,
+        medications=["Eliquis 5 mg"],
+        devices=["pacemaker"],
+        allergies=["iodinated contrast"],
+        diabetes=True,
     )
 
     with django_assert_max_num_queries(12):
@@ -59,7 +66,7 @@ def test_the_queue_shows_urgent_then_oldest_with_intake_flags_in_bounded_queries
         "Red flag: urgent",
         "On apixaban (anticoagulant)",
         "Pacemaker",
-        "Iodinated contrast allergy",
+        "Contrast allergy (iodinated)",
         "submitted",
     ):
         assert text in content

@@ -17,6 +17,7 @@ from tests.factories import (
     PhysicianFactory,
     ReferralFactory,
     StaffUserFactory,
+    stored_safety_screen,
 )
 
 from .conftest import calendar_part, local_slot
@@ -71,6 +72,7 @@ def test_booking_emails_the_visit_with_a_calendar_file(
 
 def test_procedure_booking_email_carries_the_preparation_instructions(location, physician):
     request = AppointmentRequestFactory(location=location, visit_type="procedure")
+    stored_safety_screen(request.patient)
     with mail_sent():
         book(request, physician, sedation_planned=True)
     body = mail.outbox[-1].body
@@ -262,6 +264,7 @@ def test_manage_page_shows_the_booked_visit_with_a_bounded_number_of_queries(
     for _ in range(20):
         AppointmentRequestFactory(location=location)
     request = AppointmentRequestFactory(location=location, visit_type="procedure")
+    stored_safety_screen(request.patient, diabetes=True)
     book(request, physician)
     url = reverse("appointments:manage", args=[request.public_id, tokens.manage_token(request.public_id)])
     with django_assert_max_num_queries(8):
@@ -269,6 +272,8 @@ def test_manage_page_shows_the_booked_visit_with_a_bounded_number_of_queries(
     content = response.content.decode()
     assert "Dr. Maya Okafor" in content and "Preparing for your procedure" in content
     assert "Cancel my appointment" in content and "Ask for another time" in content
+    # The patient's own preparation comes from their stored screen.
+    assert "your blood sugar may rise" in content
 
 
 def test_staff_emails_fall_back_to_the_front_desk_group(location, physician, settings):
