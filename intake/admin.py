@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from clinic.admin import PatientAdmin, ReadOnlyModelAdmin, StaffAlertInline
 from clinic.clinical.procedure_safety import DEVICES_BY_KEY
 from clinic.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
+from clinic.models import SafetyScreenRecord
 from clinic.templatetags.tiers import red_flag_findings
 
 from . import selectors, services
@@ -183,14 +184,11 @@ class IntakeAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("procedure-safety flags"))
     def safety_flags_display(self, obj: Intake):
-        if not obj.safety_flags:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "", "<li><strong>{}</strong> {}</li>", ((f["label"], f["detail"]) for f in obj.safety_flags)
-            ),
-        )
+        """The intake's stored safety screen, the same record the booking check reads."""
+        record = SafetyScreenRecord.objects.filter(
+            source=SafetyScreenRecord.Source.INTAKE, source_id=obj.public_id
+        ).first()
+        return render_to_string("includes/safety_screen.html", {"safety_screen": record})
 
     @admin.display(description=_("scores"))
     def scores_display(self, obj: Intake):

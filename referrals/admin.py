@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from clinic.admin import ClinicModelAdmin, ReadOnlyModelAdmin, StaffAlertInline
 from clinic.clinical import red_flags as red_flag_rules
+from clinic.models import SafetyScreenRecord
 
 from . import selectors, services
 from .forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm
@@ -258,6 +259,9 @@ class ReferralAdmin(ReadOnlyModelAdmin):
         allowed = ALLOWED_MOVES[referral.status]
         return {
             "referral": referral,
+            "safety_screen": SafetyScreenRecord.objects.filter(
+                source=SafetyScreenRecord.Source.REFERRAL, source_id=referral.public_id
+            ).first(),
             "codes": [(code, icd10_description(code)) for code in referral.diagnosis_codes],
             "documents": selectors.referral_documents(referral=referral),
             "events": selectors.referral_events(referral=referral),

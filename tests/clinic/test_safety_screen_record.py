@@ -133,3 +133,32 @@ def test_with_no_intake_the_latest_referral_screen_is_used():
 
     assert safety_screen_for_patient(patient) == newer
     assert safety_screen_for_patient(PatientFactory()) is None
+
+
+def test_the_intake_and_referral_pages_show_the_stored_screen_defer_first_with_its_version(
+    client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from clinic.roles import CLINICIAN
+    from tests.factories import ReferralFactory
+
+    client.force_login(StaffUserFactory(role=CLINICIAN))
+    intake = IntakeFactory(patient=PatientFactory())
+    intake_services.intake_save_medications(
+        intake=intake,
+        answers={"blood_thinner": "yes", "opioids": "yes"},
+        medications=[{"name": "Xarelto"}],
+        allergies=[],
+    )
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("admin:intake_intake_change", args=[intake.pk])).content.decode()
+    assert "Defer a procedure: On rivaroxaban (anticoagulant)" in page
+    assert page.index("On rivaroxaban") < page.index("Takes opioid pain medicine")
+    assert f"rules {RULES_VERSION}" in page
+
+    referral = ReferralFactory()
+    stored_safety_screen(None, source="referral", source_id=referral.public_id, pregnant="yes")
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("admin:referrals_referral_change", args=[referral.pk])).content.decode()
+    assert "Defer a procedure: Possible pregnancy" in page and f"rules {RULES_VERSION}" in page

@@ -12,7 +12,13 @@ from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from intake import services
 from intake.models import InstrumentResponse, Intake, IntakeStatus, Medication
 from intake.tasks import intake_drafts_task
-from tests.factories import IntakeFactory, PatientFactory, StaffAlertFactory, StaffUserFactory
+from tests.factories import (
+    IntakeFactory,
+    PatientFactory,
+    StaffAlertFactory,
+    StaffUserFactory,
+    stored_safety_screen,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +36,14 @@ def submitted_intake(**kwargs) -> Intake:
                 "finding": "New loss of bowel control",
             }
         ],
-        safety_flags=[{"code": "drug:apixaban", "label": "On apixaban (anticoagulant)", "detail": ""}],
         crisis_flag=True,
         body_regions=["low_back"],
         **kwargs,
     )
+    intake.safety_flags = stored_safety_screen(
+        intake.patient, source="intake", source_id=intake.public_id, medications=["Eliquis 5 mg"]
+    ).flags
+    intake.save(update_fields=["safety_flags"])
     InstrumentResponse.objects.create(
         intake=intake,
         code="phq9",

@@ -15,6 +15,7 @@ from tests.factories import (
     ReferralFactory,
     ReferringProviderFactory,
     StaffUserFactory,
+    stored_safety_screen,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,11 +96,9 @@ def test_the_referral_page_shows_everything_with_code_descriptions_documents_fla
             }
         ],
         referral__red_flag_tier="emergency",
-        referral__safety_flags=[
-            {"code": "drug:apixaban", "label": "On apixaban (anticoagulant)", "detail": ""}
-        ],
     )
     referral = document.referral
+    stored_safety_screen(None, source="referral", source_id=referral.public_id, medications=["Eliquis"])
 
     content = client.get(reverse("admin:referrals_referral_change", args=[referral.pk])).content.decode()
 
