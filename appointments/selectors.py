@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.clinical import procedure_safety
 from clinic.models import Patient, SafetyScreenRecord
@@ -57,11 +58,14 @@ def with_intake_summary(requests: QuerySet[AppointmentRequest]) -> QuerySet[Appo
 
 def queue_flag_labels(screen_result) -> list[str]:
     """The staff labels of the stored screen's flags that matter for booking (anticoagulant, device,
-    contrast...)."""
+    contrast...), those that defer a procedure marked so."""
     labels = []
     for flag in (screen_result or {}).get("flags", []):
         if isinstance(flag, dict) and str(flag.get("code", "")).startswith(QUEUE_FLAG_PREFIXES):
-            labels.append(str(flag.get("label") or flag.get("code")))
+            label = str(flag.get("label") or flag.get("code"))
+            if flag.get("decision") == procedure_safety.Decision.DEFER:
+                label = _("Defer a procedure: %(flag)s") % {"flag": label}
+            labels.append(label)
     return labels
 
 

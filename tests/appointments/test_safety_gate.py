@@ -224,3 +224,15 @@ def test_booking_and_override_pages_do_a_bounded_number_of_queries(
     client.force_login(StaffUserFactory(role=CLINICIAN))
     with django_assert_max_num_queries(20):
         assert client.get(override_url(procedure_request)).status_code == 200
+
+
+def test_the_queue_marks_what_defers_a_procedure(client, procedure_request, django_assert_max_num_queries):
+    stored_safety_screen(procedure_request.patient, medications=["Eliquis"], diabetes=True)
+    for _ in range(10):
+        stored_safety_screen(AppointmentRequestFactory(location=procedure_request.location).patient)
+    client.force_login(StaffUserFactory(role=FRONT_DESK))
+
+    with django_assert_max_num_queries(12):
+        content = client.get(reverse("admin:appointments_appointmentrequest_changelist")).content.decode()
+
+    assert "Defer a procedure: On apixaban (anticoagulant)" in content
