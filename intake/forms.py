@@ -346,6 +346,25 @@ class PainForm(StepForm):
     def red_flag_fields(self):
         return [self[f"rf_{question.key}"] for question in red_flags.QUESTIONS]
 
+    def posted_red_flag_answers(self) -> dict[str, str]:
+        """The red-flag answers in the posted data that are valid on their own, whatever else on the
+        page is refused: a warning sign counts the moment it is given."""
+        valid = {value for value, _label in YES_NO_NOT_SURE}
+        posted = {}
+        for question in red_flags.QUESTIONS:
+            value = self.data.get(f"rf_{question.key}") if self.is_bound else None
+            if isinstance(value, str) and value in valid:
+                posted[question.key] = value
+        return posted
+
+    @staticmethod
+    def live_guidance_fields() -> dict[str, list[str]]:
+        """Field names whose yes / not-sure answer shows guidance at once, by tier (for the page script)."""
+        return {
+            str(tier): [f"rf_{q.key}" for q in red_flags.QUESTIONS if q.tier == tier]
+            for tier in red_flags.STAFF_ALERT_TIERS
+        }
+
 
 # --- 4. Treatments so far ------------------------------------------------------------------------
 
@@ -775,6 +794,16 @@ class QuestionnairesForm(StepForm):
             )
             for instrument in self.instruments
         ]
+
+    def posted_phq9_item9(self) -> int | None:
+        """PHQ-9 item 9 as posted, when it is a valid answer on its own, whatever else is refused."""
+        if not self.is_bound or "phq9__q9" not in self.fields:
+            return None
+        phq9 = next(instrument for instrument in self.instruments if instrument.code == "phq9")
+        item = next(i for i in phq9.items if i.key == "q9")
+        by_key = {_option_key(option.value): option.value for option in item.options}
+        value = self.data.get("phq9__q9")
+        return by_key.get(value) if isinstance(value, str) else None
 
     def responses(self) -> dict[str, dict]:
         """Raw answers by instrument code, with each option's own value (int or bool)."""

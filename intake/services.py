@@ -291,17 +291,45 @@ def intake_save_questionnaires(*, intake: Intake, responses: dict[str, dict[str,
                 },
             )
             if code == "phq9" and FLAG_ITEM9_POSITIVE in result.flags:
-                intake.crisis_flag = True
-                _raise_alert(
-                    intake,
-                    kind=StaffAlert.Kind.PHQ9_ITEM9,
-                    tier=red_flags.Tier.URGENT,
-                    summary=PHQ9_ITEM9_ALERT_SUMMARY,
-                )
+                _raise_crisis(intake)
         intake.answers = {**intake.answers, "questionnaires": {"codes": sorted(responses)}}
         _mark_completed(intake, "questionnaires")
         _save(intake)
     return intake
+
+
+def intake_record_safety_answers(
+    *, intake: Intake, red_flag_answers: dict[str, str] | None = None, phq9_item9: int | None = None
+) -> Intake:
+    """Keep the warning-sign answers of a step that was refused for another reason (a blank main
+    complaint, an unanswered PHQ-9 item), and alert staff at once: an emergency or a PHQ-9 item 9
+    above 0 never waits for the rest of the page to be right.
+
+    Only these answers are stored; the step itself stays incomplete until it is saved whole.
+    """
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        if red_flag_answers:
+            pain = intake.step_answers("pain")
+            intake.answers = {
+                **intake.answers,
+                "pain": {**pain, "red_flags": {**pain.get("red_flags", {}), **red_flag_answers}},
+            }
+            _save(intake)
+            _refresh_red_flags(intake)
+        if phq9_item9:
+            _raise_crisis(intake)
+            intake.answers = {**intake.answers, "safety_answers_as_posted": {"phq9_q9": phq9_item9}}
+            _save(intake)
+    return intake
+
+
+def _raise_crisis(intake: Intake) -> None:
+    """Once set, the crisis flag stays: a later answer of 0 does not undo what staff must follow up."""
+    intake.crisis_flag = True
+    _raise_alert(
+        intake, kind=StaffAlert.Kind.PHQ9_ITEM9, tier=red_flags.Tier.URGENT, summary=PHQ9_ITEM9_ALERT_SUMMARY
+    )
 
 
 def _instrument_version(code: str) -> str:

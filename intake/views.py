@@ -213,6 +213,13 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "next")
         valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
+        if not valid:
+            try:
+                intake = _record_safety_answers(intake, step, form)
+            except services.IntakeNotEditable:
+                return _closed_redirect(request, intake)
+            if intake.needs_emergency_guidance and step == "pain":
+                return _urgent_help(request, intake, step, saved=False)
         if valid:
             try:
                 intake = _save(intake, step, form, formsets)
@@ -222,6 +229,8 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
                 form.add_error("card_front" if step == "insurance" else None, error)
                 valid = False
         if valid:
+            if _stops_for_guidance(intake, step):
+                return _urgent_help(request, intake, step, saved=True)
             if action == "later":
                 services.intake_send_resume_link(intake=intake)
                 return render(
@@ -231,13 +240,17 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
                 return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
             following = next_step(step)
             if action == "save":
-                messages.success(request, _("Saved."))
+                if not _guidance_showing(intake):
+                    messages.success(request, _("Saved."))
                 return redirect("intake:step", public_id=intake.public_id, step=step)
             if following:
                 return redirect("intake:step", public_id=intake.public_id, step=following)
             return redirect("intake:review", public_id=intake.public_id)
         messages.error(request, _("Some answers need your attention. Nothing you typed has been lost."))
     context = {
+        "live_guidance_fields": PainForm.live_guidance_fields() if step == "pain" else None,
+        "live_emergency_guidance": red_flags.EMERGENCY_GUIDANCE,
+        "live_urgent_guidance": red_flags.URGENT_GUIDANCE,
         "intake": intake,
         "form": form,
         **formsets,
@@ -252,6 +265,49 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
     return render(
         request, f"intake/step_{step}.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _record_safety_answers(intake: Intake, step: str, form) -> Intake:
+    """A refused pain or questionnaire page still counts its warning signs (see the service)."""
+    if step == "pain":
+        return services.intake_record_safety_answers(
+            intake=intake, red_flag_answers=form.posted_red_flag_answers()
+        )
+    if step == "questionnaires":
+        return services.intake_record_safety_answers(intake=intake, phq9_item9=form.posted_phq9_item9())
+    return intake
+
+
+def _guidance_showing(intake: Intake) -> bool:
+    return intake.needs_emergency_guidance or intake.needs_urgent_guidance or intake.crisis_flag
+
+
+def _stops_for_guidance(intake: Intake, step: str) -> bool:
+    """An emergency answer stops the questionnaire (red-flags spec: "stop, show ..."), and a PHQ-9
+    item 9 answer above 0 gets the crisis page with the same immediacy."""
+    return (step == "pain" and intake.needs_emergency_guidance) or (
+        step == "questionnaires" and intake.crisis_flag
+    )
+
+
+def _urgent_help(request: HttpRequest, intake: Intake, step: str, *, saved: bool) -> HttpResponse:
+    """The guidance is the whole page; a link by email lets the patient finish later, and staff were
+    alerted when the answer was stored."""
+    services.intake_send_resume_link(intake=intake)
+    following = next_step(step) if saved else step
+    continue_url = (
+        reverse("intake:step", args=[intake.public_id, following])
+        if following
+        else reverse("intake:review", args=[intake.public_id])
+    )
+    context = {
+        "intake": intake,
+        "saved": saved,
+        "continue_url": continue_url,
+        "emergency": step == "pain",
+        **_safety_context(intake),
+    }
+    return render(request, "intake/urgent_help.html", context)
 
 
 @never_cache

@@ -39,6 +39,32 @@
     update();
   }
 
+  // Warning signs: emergency or same-day guidance appears the moment a yes or not-sure is chosen.
+  var live = document.querySelector("[data-live-red-flags]");
+  if (live) {
+    var fieldsOf = function (tier) {
+      return (live.dataset[tier + "Fields"] || "").split(" ").filter(Boolean);
+    };
+    var answeredYes = function (names) {
+      return names.some(function (name) {
+        var chosen = document.querySelector('input[name="' + name + '"]:checked');
+        return Boolean(chosen && (chosen.value === "yes" || chosen.value === "not_sure"));
+      });
+    };
+    var showLive = function () {
+      var emergency = answeredYes(fieldsOf("emergency"));
+      var urgent = !emergency && answeredYes(fieldsOf("urgent"));
+      live.querySelector('[data-live-tier="emergency"]').classList.toggle("d-none", !emergency);
+      live.querySelector('[data-live-tier="urgent"]').classList.toggle("d-none", !urgent);
+    };
+    fieldsOf("emergency").concat(fieldsOf("urgent")).forEach(function (name) {
+      document.querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
+        input.addEventListener("change", showLive);
+      });
+    });
+    showLive();
+  }
+
   // Medication, injection and surgery rows: add another row from the formset's empty form.
   document.querySelectorAll("button.add-row").forEach(function (button) {
     var prefix = button.dataset.formset;

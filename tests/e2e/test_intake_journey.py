@@ -118,7 +118,10 @@ def test_a_patient_completes_the_intake_across_two_devices_and_staff_see_the_res
     assert phone.locator("#crisis-live").is_visible()  # at once, before saving
     phone.get_by_role("button", name="Save and continue").last.click()
 
-    # The next page leads with the crisis resources.
+    # The next page is the crisis help itself, with call and text buttons, then the way on.
+    assert phone.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert phone.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
+    phone.get_by_role("link", name="Continue the questionnaire").click()
     assert phone.get_by_text("Step 8 of 8").is_visible()
     crisis = phone.locator("#crisis-resources")
     assert crisis.is_visible() and "988" in crisis.inner_text()

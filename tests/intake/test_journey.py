@@ -96,10 +96,12 @@ def test_a_whole_intake_is_scored_flagged_submitted_once_and_then_read_only(clie
         intake, value_for=lambda code, key: "1" if (code, key) == ("phq9", "q9") else None
     )
     response = client.post(step_url(intake, "questionnaires"), answers)
-    assert response.status_code == 302
-    # Crisis resources at once, on the next page, and staff alerted.
-    response = client.get(response["Location"])
-    assert b"988" in response.content and b"crisis-resources" in response.content
+    # The crisis page at once (call and text 988), a way on to the next step, and staff alerted.
+    assert response.status_code == 200
+    assert b'href="tel:988"' in response.content and b'href="sms:988"' in response.content
+    assert step_url(intake, "goals").encode() in response.content
+    response = client.get(step_url(intake, "goals"))
+    assert b"crisis-resources" in response.content
     alert = StaffAlert.objects.get(intake=intake, kind="phq9_item9")
     assert alert.acknowledged_at is None
 
@@ -164,10 +166,12 @@ def test_an_emergency_red_flag_shows_guidance_on_the_next_page_and_alerts_staff_
     data = helpers.pain({"bowel_incontinence": "not_sure"})
     response = client.post(step_url(intake, "pain"), data, follow=True)
 
+    # The questionnaire stops: the page is the emergency guidance itself, with a call button first.
     content = response.content.decode()
-    assert "emergency-guidance" in content
-    assert content.index("emergency-guidance") < content.index("<h1>")
-    assert "call 911" in content
+    assert "emergency-guidance" in content and 'href="tel:911"' in content
+    assert content.index("emergency-guidance") < content.index("Continue the questionnaire")
+    assert "Saved." not in content
+    assert step_url(intake, "treatments") in content
     alert = StaffAlert.objects.get(intake=intake)
     assert (alert.kind, alert.tier) == ("red_flag", "emergency")
     client.post(step_url(intake, "pain"), data)  # saved again: no second alert
@@ -187,7 +191,9 @@ def test_pain_scores_outside_0_to_10_are_refused_and_everything_typed_is_kept(cl
     assert b'value="low_back" id="id_body_regions_' in response.content
     assert b"checked" in response.content
     intake.refresh_from_db()
-    assert "pain" not in intake.answers
+    # Only the warning-sign answers are kept from a refused page; the step is not done.
+    assert set(intake.answers["pain"]) == {"red_flags"}
+    assert "pain" not in intake.completed_steps
 
 
 def test_a_card_photo_that_is_not_an_image_is_refused_next_to_the_field(client, intake):
