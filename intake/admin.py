@@ -228,11 +228,17 @@ class IntakeAdmin(ReadOnlyModelAdmin):
         if not meds:
             return "—"
         return format_html(
-            "<table><thead><tr><th>Medicine</th><th>Dose</th><th>How often</th><th>Recognised</th>"
-            "<th>Antithrombotic class</th></tr></thead><tbody>{}</tbody></table>",
+            "<table><thead><tr><th>Medicine</th><th>Dose</th><th>How often</th><th>Read as</th>"
+            "<th>Class</th><th>Recognition</th></tr></thead><tbody>{}</tbody></table>",
             format_html_join(
-                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
-                ((m.name, m.dose, m.frequency, m.drug_key or "—", m.drug_class or "—") for m in meds),
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td>"
+                "<td>{}</td></tr>",
+                (
+                    (m.name, m.dose, m.frequency, m.generic or "—", m.drug_class or "—",
+                     m.get_recognition_display() or "—")
+                    for m in meds
+                ),
             ),
         )  # fmt: skip
 

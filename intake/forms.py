@@ -11,12 +11,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from clinic.clinical import procedure_safety, red_flags
+from clinic.clinical import medicines, procedure_safety, red_flags
+from clinic.clinical.medicines import DrugClass
 from clinic.uploads import IMAGE_TYPES, upload_validate
 
 from .instruments import Instrument
 from .models import ABOUT_FIELDS, Intake
+from .services import listed_blood_thinners_contradicting
 
 MAX_AGE_YEARS = 120
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -524,10 +527,79 @@ def treatment_rows_initial(rows) -> list[dict] | None:
 # --- 5. Medications and allergies ----------------------------------------------------------------
 
 
+_CLASS_WORDS = {
+    DrugClass.ANTICOAGULANT: _("a blood thinner"),
+    DrugClass.ANTIPLATELET: _("a blood thinner"),
+    DrugClass.NSAID: _("an anti-inflammatory pain medicine (NSAID)"),
+    DrugClass.SSRI_SNRI: _("an antidepressant (SSRI/SNRI)"),
+    DrugClass.SUPPLEMENT: _("a supplement that can affect bleeding"),
+}
+
+
+def _reading_label(finding: medicines.Finding) -> str:
+    """ "apixaban (Eliquis), a blood thinner" """
+    name = finding.generic
+    shown_as = finding.read_as or finding.as_typed
+    if medicines.normalise(shown_as) != medicines.normalise(finding.generic):
+        name = f"{finding.generic} ({shown_as.title() if finding.read_as else shown_as})"
+    if finding.drug_class is None:
+        return name
+    return f"{name}, {_CLASS_WORDS[finding.drug_class]}"
+
+
 class MedicationForm(forms.Form):
-    name = forms.CharField(label=_("Medicine"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Medicine"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput({"list": "medicine-names", "autocomplete": "off"}),
+    )
     dose = forms.CharField(label=_("Dose"), max_length=100, required=False)
     frequency = forms.CharField(label=_("How often"), max_length=100, required=False)
+    # Shown only under a name read through a typo; `asked_as` is the reading the patient was shown.
+    confirmed = forms.BooleanField(label=_("Yes, that's right"), required=False)
+    asked_as = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def reading(self) -> medicines.MedicineReading | None:
+        name = self.data.get(self.add_prefix("name"), "") if self.is_bound else self.initial.get("name", "")
+        return medicines.read_medicine(name) if name and name.strip() else None
+
+    def understood(self) -> dict | None:
+        """What the step tells the patient it read, and whether it asks them to confirm."""
+        reading = self.reading()
+        if reading is None:
+            return None
+        labels = ", ".join(_reading_label(f) for f in reading.findings)
+        if reading.status == medicines.Status.NEAR_MATCH:
+            confirmed = self.initial.get("confirmed") if not self.is_bound else self._posted_confirmation()
+            confirmed = confirmed and self._asked_as() == reading.near_match_key
+            text = (
+                _("We read this as %(reading)s.") % {"reading": labels}
+                if confirmed
+                else _("We read this as %(reading)s: is that right? If not, correct the name.")
+                % {"reading": labels}
+            )
+            return {"text": text, "ask": not confirmed, "key": reading.near_match_key}
+        if reading.status == medicines.Status.RECOGNISED:
+            return {"text": _("We read this as %(reading)s.") % {"reading": labels}, "ask": False}
+        if reading.status == medicines.Status.UNRECOGNISED:
+            return {
+                "text": _(
+                    "We did not recognise this name. Please check the spelling; if it is right, leave it"
+                    " and our staff will check it."
+                ),
+                "ask": False,
+                "unrecognised": True,
+            }
+        return None
+
+    def _posted_confirmation(self) -> bool:
+        return self.data.get(self.add_prefix("confirmed")) in {"on", "true", "True", "1"}
+
+    def _asked_as(self) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("asked_as"), "")
+        return self.initial.get("asked_as", "")
 
     def clean(self):
         cleaned = super().clean()
@@ -587,6 +659,7 @@ class MedicationsForm(StepForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
+    listed_blood_thinner_taken = forms.BooleanField(label=_("Yes, I take it"), required=False)
     allergy_categories = forms.MultipleChoiceField(
         label=_("Are you allergic to any of these? Choose all that apply."),
         required=False,
@@ -599,6 +672,23 @@ class MedicationsForm(StepForm):
         required=False,
         widget=forms.Textarea({"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The saved list and answer: a blood thinner listed with "no" to the question above.
+        self.contradicting = []
+        if self.intake is not None:
+            saved = self.intake.step_answers("medications")
+            self.contradicting = listed_blood_thinners_contradicting(
+                answers=saved, medications=self.intake.medications.all()
+            )
+
+    def contradiction_question(self) -> str:
+        return ngettext(
+            "You listed %(names)s, which is a blood thinner. Do you take it?",
+            "You listed %(names)s, which are blood thinners. Do you take them?",
+            len(self.contradicting),
+        ) % {"names": ", ".join(self.contradicting)}
 
 
 # --- 6. Health history and procedure safety -------------------------------------------------------

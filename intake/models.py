@@ -175,15 +175,28 @@ class IntakeEvent(models.Model):
         return f"{self.from_status or '-'} -> {self.to_status}"
 
 
+class MedicationRecognition(models.TextChoices):
+    RECOGNISED = "recognised", _("recognised")
+    # Read through a typo and not yet confirmed by the patient: counted by the safety screen.
+    NEAR_MATCH = "near_match", _("near-match, not confirmed: check")
+    CONFIRMED = "confirmed", _("near-match confirmed by the patient")
+    UNRECOGNISED = "unrecognised", _("not recognised: check")
+
+
 class Medication(models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="medications")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("medicine"), max_length=200)
     dose = models.CharField(_("dose"), max_length=100, blank=True)
     frequency = models.CharField(_("how often"), max_length=100, blank=True)
-    # Recognised by clinic.clinical.procedure_safety from the name as typed.
+    # Read by clinic.clinical.medicines from the name as typed: drug_key is the row of the
+    # procedure-safety table (blank for a drug outside the classes that matter there).
     drug_key = models.CharField(_("recognised drug"), max_length=50, blank=True)
     drug_class = models.CharField(_("antithrombotic class"), max_length=30, blank=True)
+    generic = models.CharField(_("read as"), max_length=200, blank=True)
+    recognition = models.CharField(
+        _("recognition"), max_length=20, choices=MedicationRecognition.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("medication")
@@ -192,6 +205,10 @@ class Medication(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_staff_check(self) -> bool:
+        return self.recognition in {MedicationRecognition.UNRECOGNISED, MedicationRecognition.NEAR_MATCH}
 
 
 class Allergy(models.Model):

@@ -4,6 +4,7 @@ Each service runs in one transaction, locks the intake row it changes, and queue
 through the outbox in that same transaction (so they are sent once, after commit).
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
-from clinic.clinical import procedure_safety, red_flags
+from clinic.clinical import medicines, procedure_safety, red_flags
 from clinic.models import Patient, SafetyScreenRecord, StaffAlert
 from clinic.services import patient_match_or_create, safety_screen_store
 from clinic.uploads import IMAGE_TYPES, upload_store
@@ -35,6 +36,7 @@ from .models import (
     IntakeEvent,
     IntakeStatus,
     Medication,
+    MedicationRecognition,
 )
 from .steps import STEP_SLUGS
 
@@ -226,29 +228,28 @@ def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> I
 def intake_save_medications(
     *, intake: Intake, answers: dict[str, Any], medications: list[dict], allergies: list[dict]
 ) -> Intake:
-    """Replace the medication and allergy lists; each medicine is matched against the antithrombotic
-    table by generic or brand name ("Eliquis" -> apixaban, anticoagulant)."""
+    """Replace the medication and allergy lists, each medicine read by `clinic.clinical.medicines`.
+
+    A name read through a typo ("Eliquiss") is stored as a near-match and counted by the safety
+    screen (the safer reading) until the patient confirms it (`confirmed`, for the reading they were
+    shown, `asked_as`) or corrects the name; a blood thinner listed with "no" to "do you take a
+    blood thinner?" must be confirmed too. Until both are settled the step stays open.
+    """
     with transaction.atomic():
         intake = _locked_draft(intake)
         intake.answers = {**intake.answers, "medications": answers}
-        _mark_completed(intake, "medications")
-        _save(intake)
         intake.medications.all().delete()
-        rows = []
-        for position, entry in enumerate(medications):
-            match = procedure_safety.recognise_medication(entry["name"])
-            row = Medication(
-                intake=intake,
-                position=position,
-                name=entry["name"],
-                dose=entry.get("dose", ""),
-                frequency=entry.get("frequency", ""),
-                drug_key=match.drug.key if match else "",
-                drug_class=str(match.drug_class) if match else "",
-            )
-            row.full_clean()
-            rows.append(row)
+        rows = [_medication_row(intake, position, entry) for position, entry in enumerate(medications)]
+        for row in rows:
+            # The intake is the locked row above: checking it exists again per medicine would cost a
+            # query each.
+            row.full_clean(exclude=["intake"])
         Medication.objects.bulk_create(rows)
+        if medication_questions(answers=answers, medications=rows):
+            intake.completed_steps = [slug for slug in intake.completed_steps if slug != "medications"]
+        else:
+            _mark_completed(intake, "medications")
+        _save(intake)
         intake.allergies.all().delete()
         allergy_rows = []
         for position, entry in enumerate(allergies):
@@ -264,6 +265,48 @@ def intake_save_medications(
         Allergy.objects.bulk_create(allergy_rows)
         _refresh_safety(intake)
     return intake
+
+
+def _medication_row(intake: Intake, position: int, entry: dict) -> Medication:
+    reading = medicines.read_medicine(entry["name"])
+    matches = procedure_safety.drug_matches(reading)
+    first = reading.first
+    return Medication(
+        intake=intake,
+        position=position,
+        name=entry["name"],
+        dose=entry.get("dose", ""),
+        frequency=entry.get("frequency", ""),
+        drug_key=matches[0].drug.key if matches else "",
+        drug_class=str(matches[0].drug_class) if matches else "",
+        generic=first.generic[:200] if first else "",
+        recognition=_recognition(reading, entry),
+    )
+
+
+def _recognition(reading: medicines.MedicineReading, entry: dict) -> str:
+    if reading.status == medicines.Status.NEAR_MATCH:
+        confirmed = entry.get("confirmed") and entry.get("asked_as") == reading.near_match_key
+        return MedicationRecognition.CONFIRMED if confirmed else MedicationRecognition.NEAR_MATCH
+    if reading.status == medicines.Status.UNRECOGNISED:
+        return MedicationRecognition.UNRECOGNISED
+    return MedicationRecognition.RECOGNISED
+
+
+def listed_blood_thinners_contradicting(*, answers: dict, medications: Iterable[Medication]) -> list[str]:
+    """The antithrombotics listed while "do you take a blood thinner?" is "no", not yet confirmed."""
+    if answers.get("blood_thinner") != "no" or answers.get("listed_blood_thinner_taken"):
+        return []
+    return [m.name for m in medications if m.drug_class in {"anticoagulant", "antiplatelet"}]
+
+
+def medication_questions(*, answers: dict, medications: Iterable[Medication]) -> bool:
+    """Whether the medication step still has something to ask: an unconfirmed near-match, or a
+    listed blood thinner contradicting the "no blood thinner" answer."""
+    medications = list(medications)
+    return any(m.recognition == MedicationRecognition.NEAR_MATCH for m in medications) or bool(
+        listed_blood_thinners_contradicting(answers=answers, medications=medications)
+    )
 
 
 def intake_save_questionnaires(*, intake: Intake, responses: dict[str, dict[str, Any]]) -> Intake:
@@ -398,6 +441,7 @@ def _safety_inputs(intake: Intake) -> dict[str, Any]:
         "bleeding_history": list(history.get("bleeding_history", [])),
         "other_concerns": list(history.get("other_concerns", [])),
         "blood_thinner_answer": meds.get("blood_thinner") or None,
+        "blood_thinner_listed_confirmed": bool(meds.get("listed_blood_thinner_taken")),
         "opioids": meds.get("opioids") == "yes",
     }
 

@@ -6,15 +6,15 @@ import uuid
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appointments.tokens import request_path_for_patient
-from clinic.clinical import red_flags
+from clinic.clinical import medicines, red_flags
 from clinic.uploads import upload_response
 
 from . import selectors, services
@@ -32,7 +32,7 @@ from .forms import (
     SurgeryFormSet,
     treatment_rows_initial,
 )
-from .models import Intake, IntakeStatus
+from .models import Intake, IntakeStatus, MedicationRecognition
 from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
 from .tokens import LinkExpired, LinkInvalid, read_resume_token
 
@@ -154,7 +154,16 @@ def _build_forms(request: HttpRequest, intake: Intake, slug: str):
         form = STEP_FORMS[slug](data, files, initial=_initial(intake, slug), **kwargs)
     formsets = {}
     if slug == "medications":
-        meds = [{"name": m.name, "dose": m.dose, "frequency": m.frequency} for m in intake.medications.all()]
+        meds = [
+            {
+                "name": m.name,
+                "dose": m.dose,
+                "frequency": m.frequency,
+                "confirmed": m.recognition == MedicationRecognition.CONFIRMED,
+                "asked_as": medicines.read_medicine(m.name).near_match_key,
+            }
+            for m in intake.medications.all()
+        ]
         allergies = [{"substance": a.substance, "reaction": a.reaction} for a in intake.allergies.all()]
         formsets["medication_formset"] = MedicationFormSet(data, prefix="med", initial=meds or None)
         formsets["allergy_formset"] = AllergyFormSet(data, prefix="allergy", initial=allergies or None)
@@ -239,6 +248,10 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
             if action == "back" and previous_step(step):
                 return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
             following = next_step(step)
+            if step == "medications" and action == "next" and "medications" not in intake.completed_steps:
+                # Saved, but a near-match or a listed blood thinner is still to be confirmed.
+                messages.warning(request, _("Saved. Please answer the questions next to your medicines."))
+                return redirect("intake:step", public_id=intake.public_id, step=step)
             if action == "save":
                 if not _guidance_showing(intake):
                     messages.success(request, _("Saved."))
@@ -308,6 +321,13 @@ def _urgent_help(request: HttpRequest, intake: Intake, step: str, *, saved: bool
         **_safety_context(intake),
     }
     return render(request, "intake/urgent_help.html", context)
+
+
+@cache_control(public=True, max_age=86400)
+@require_GET
+def medicine_names(request: HttpRequest) -> JsonResponse:
+    """Every name the type-ahead offers (not personal data: the same list for everyone)."""
+    return JsonResponse({"names": list(medicines.suggestion_names())})
 
 
 @never_cache

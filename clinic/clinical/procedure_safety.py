@@ -6,6 +6,8 @@ reference data and every patient-facing text defers to the prescribing doctor.
 """
 
 import enum
+import functools
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -13,7 +15,9 @@ from typing import Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from clinic.clinical import medicines
 from clinic.clinical.evidence import Evidence
+from clinic.clinical.medicines import DrugClass
 from clinic.clinical.phrases import PhraseFinder
 
 # --- 11a. Procedure bleeding-risk class -------------------------------------------------------------
@@ -177,16 +181,6 @@ def procedure_bleeding_risk(procedure: str, *, patient_factors: Collection[str] 
 
 
 # --- 11b. Antithrombotic medications ---------------------------------------------------------------
-
-
-class DrugClass(enum.StrEnum):
-    # The spec's table names NSAIDs, SSRIs/SNRIs and supplements; it does not name the classes of the
-    # other drugs, which follow standard pharmacology.
-    ANTICOAGULANT = "anticoagulant"
-    ANTIPLATELET = "antiplatelet"
-    NSAID = "NSAID"
-    SSRI_SNRI = "SSRI/SNRI"
-    SUPPLEMENT = "supplement"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -373,12 +367,6 @@ ANTITHROMBOTIC_TABLE: Final[tuple[Drug, ...]] = (
 )
 DRUGS_BY_KEY: Final[Mapping[str, Drug]] = {drug.key: drug for drug in ANTITHROMBOTIC_TABLE}
 
-# Other names of the drugs in the table, recognised but not part of the spec's table.
-OTHER_NAMES_OF_TABLE_DRUGS: Final[Mapping[str, tuple[str, ...]]] = {
-    "aspirin": ("ASA", "acetylsalicylic acid"),
-    "ssri_snri": ("SSRI", "SNRI"),
-}
-
 # What the intake captures with each antithrombotic drug, besides its dose and the prescriber's name
 # and phone number.
 ANTITHROMBOTIC_INDICATIONS: Final[Mapping[str, str]] = {
@@ -395,6 +383,9 @@ class DrugMatch:
     drug: Drug
     # The name as the patient wrote it.
     matched_name: str
+    # RECOGNISED, or NEAR_MATCH: read through a typo and not yet confirmed by the patient. Until it is,
+    # the safety screen counts it: the safer reading.
+    status: medicines.Status = medicines.Status.RECOGNISED
 
     @property
     def generic(self) -> str:
@@ -405,35 +396,54 @@ class DrugMatch:
         return self.drug.drug_class
 
 
-def _drug_names() -> dict[str, str]:
-    names = {}
-    for drug in ANTITHROMBOTIC_TABLE:
-        for name in (drug.generic, *drug.brands, *OTHER_NAMES_OF_TABLE_DRUGS.get(drug.key, ())):
-            names[name] = drug.key
-    return names
+# Classified generics the spec's table lists under another key.
+_TABLE_KEY_BY_GENERIC: Final[Mapping[str, str]] = {
+    "fish oil": "fish_oil",
+    "vitamin e": "vitamin_e",
+}
+NOT_IN_THE_TABLE: Final = "Not in the spec's hold table: ask the prescriber how long to hold it"
 
 
-_DRUG_FINDER: Final = PhraseFinder(_drug_names())
+@functools.cache
+def _drug_outside_the_table(generic: str, drug_class: DrugClass) -> Drug:
+    row = _row(None, None, None, None, _U, note=NOT_IN_THE_TABLE)
+    return Drug(key=generic, generic=generic, drug_class=drug_class, hold_guidance=(row,))
 
 
-def recognise_medications(text: str) -> list[DrugMatch]:
-    """The table drugs named in `text`, in the order they first appear, each once.
+def table_drug(generic: str) -> Drug | None:
+    """The table row (or, for a classified drug the table lacks, a row without hold guidance)."""
+    principal = medicines.principal_generic(generic)
+    if principal is None:
+        return None
+    drug_class = medicines.CLASSIFIED_GENERICS[principal]
+    if drug_class == DrugClass.SSRI_SNRI:
+        return DRUGS_BY_KEY["ssri_snri"]
+    key = _TABLE_KEY_BY_GENERIC.get(principal, principal)
+    return DRUGS_BY_KEY.get(key) or _drug_outside_the_table(principal, drug_class)
 
-    Whole words only, any case, whatever surrounds them ("Eliquis 5 mg twice daily"). A text that
-    calls itself free of a drug ("Excedrin Aspirin Free", "aspirin-free") is not that drug, even where
-    it also names one of its brands.
-    """
-    hits = _DRUG_FINDER.find(text)
-    stated_free_of = {hit.target for hit in hits if hit.followed_by_free}
+
+def drug_matches(reading: medicines.MedicineReading) -> list[DrugMatch]:
+    """The classified drugs of one read entry, each once, in the order they appear."""
     matches: dict[str, DrugMatch] = {}
-    for hit in hits:
-        if hit.target not in stated_free_of and hit.target not in matches:
-            matches[hit.target] = DrugMatch(DRUGS_BY_KEY[hit.target], hit.matched_text)
+    for finding in reading.findings:
+        drug = table_drug(finding.generic)
+        if drug is not None and drug.key not in matches:
+            matches[drug.key] = DrugMatch(drug, finding.as_typed, finding.status)
     return list(matches.values())
 
 
+def recognise_medications(text: str) -> list[DrugMatch]:
+    """The classified drugs named in `text` (exactly or as a near-match), in order, each once.
+
+    Reading is `medicines.read_medicine`: any case, whatever surrounds the name ("Eliquis 5 mg twice
+    daily"). A text that calls itself free of a drug ("Excedrin Aspirin Free", "aspirin-free") is not
+    that drug, even where it also names one of its brands.
+    """
+    return drug_matches(medicines.read_medicine(text))
+
+
 def recognise_medication(name: str) -> DrugMatch | None:
-    """The first table drug named in `name`, or None."""
+    """The first classified drug named in `name`, or None."""
     matches = recognise_medications(name)
     return matches[0] if matches else None
 
@@ -449,6 +459,68 @@ class AllergyCategory:
     # Words that name the category in a patient's own description.
     keywords: tuple[str, ...]
 
+
+# Iodinated contrast agents (X-ray, CT, fluoroscopy), generic and brand names.
+IODINATED_CONTRAST_AGENTS: Final = (
+    "iohexol",
+    "omnipaque",
+    "iopamidol",
+    "isovue",
+    "iodixanol",
+    "visipaque",
+    "ioversol",
+    "optiray",
+    "iopromide",
+    "ultravist",
+    "iomeprol",
+    "iomeron",
+    "ioxilan",
+    "oxilan",
+    "ioxaglate",
+    "hexabrix",
+    "iothalamate",
+    "conray",
+    "cysto-conray",
+    "diatrizoate",
+    "gastrografin",
+    "hypaque",
+    "cystografin",
+    "renografin",
+    "iopentol",
+    "imagopaque",
+    "iobitridol",
+    "xenetix",
+    "ethiodized oil",
+    "lipiodol",
+)
+# Gadolinium-based (MRI) contrast agents, generic and brand names.
+GADOLINIUM_AGENTS: Final = (
+    "gadobutrol",
+    "gadavist",
+    "gadovist",
+    "gadoterate",
+    "gadoteric acid",
+    "dotarem",
+    "clariscan",
+    "gadoteridol",
+    "prohance",
+    "gadobenate",
+    "multihance",
+    "gadoxetate",
+    "eovist",
+    "primovist",
+    "gadopentetate",
+    "magnevist",
+    "gadodiamide",
+    "omniscan",
+    "gadoversetamide",
+    "optimark",
+    "gadopiclenol",
+    "elucirem",
+    "vueway",
+    "gadofosveset",
+    "ablavar",
+)
 
 ALLERGY_CATEGORIES: Final[tuple[AllergyCategory, ...]] = (
     AllergyCategory(
@@ -466,13 +538,33 @@ ALLERGY_CATEGORIES: Final[tuple[AllergyCategory, ...]] = (
             "ct contrast",
             "iv dye",
             "dye",
+            "iodinated",
+            "iodine contrast",
+            "iodine dye",
+            "iodinated dye",
+            "cat scan dye",
+            "angiogram dye",
+            "cath dye",
+            *IODINATED_CONTRAST_AGENTS,
         ),
     ),
     AllergyCategory(
         key="gadolinium",
         staff_label="Gadolinium allergy",
         patient_label=_("Gadolinium (contrast dye used for MRI scans)"),
-        keywords=("gadolinium", "gadolinium contrast", "mri contrast", "mri dye"),
+        keywords=(
+            "gadolinium",
+            "gadolinium contrast",
+            "gadolinium based contrast",
+            "mri contrast",
+            "mri dye",
+            "mri contrast dye",
+            "mri scan dye",
+            "mri scan contrast",
+            "contrast for mri",
+            "dye for mri",
+            *GADOLINIUM_AGENTS,
+        ),
     ),
     AllergyCategory(
         key="local_anaesthetic",
@@ -590,9 +682,42 @@ _NOT_A_CONTRAST_RISK_FACTOR_FINDER: Final = PhraseFinder(
 )
 
 
+# A part of an entry that denies an allergy ("no known contrast allergy", "NKDA", "not allergic to
+# dye", "denies latex allergy") names none, whatever substance it mentions.
+_NEGATED_PART: Final = re.compile(
+    r"^\W*(?:(?:i\s+am\s+|i'?m\s+)?(?:no|not|none|never|nil|denies|denied|without|nkda|nka|nkma)\b)"
+    r"|\b(?:no|not|never|denies)\s+(?:known\s+)?(?:allerg|reaction|problem|issue)",
+    re.IGNORECASE,
+)
+# Where one statement in an allergy entry ends and the next begins.
+_ALLERGY_PARTS: Final = re.compile(r"[,;.\n]|\bbut\b|\bexcept\b", re.IGNORECASE)
+
+
+_MRI: Final = re.compile(r"\bmri\b|\bmagnetic resonance\b", re.IGNORECASE)
+_IODINATED_AGENT_FINDER: Final = PhraseFinder(dict.fromkeys(IODINATED_CONTRAST_AGENTS, "iodinated_contrast"))
+
+
 def recognise_allergy(text: str) -> set[str]:
-    """The keys of the allergy categories that `text` names (whole words, any case)."""
-    return {hit.target for hit in _ALLERGY_FINDER.find(text) if hit.target != _IGNORED}
+    """The keys of the allergy categories that `text` names (whole words, any case).
+
+    A part of the entry that denies an allergy ("no known contrast allergy", "no allergy to dye",
+    "NKDA") names none.
+    """
+    categories = set()
+    for part in _ALLERGY_PARTS.split(text):
+        if is_denial(part):
+            continue
+        found = {hit.target for hit in _ALLERGY_FINDER.find(part) if hit.target != _IGNORED}
+        # "the dye they use for MRI": a contrast word in a part about MRI is gadolinium.
+        if "iodinated_contrast" in found and _MRI.search(part) and not _IODINATED_AGENT_FINDER.find(part):
+            found = (found - {"iodinated_contrast"}) | {"gadolinium"}
+        categories |= found
+    return categories
+
+
+def is_denial(text: str) -> bool:
+    """Whether an allergy entry (or a part of one) says there is no allergy."""
+    return bool(_NEGATED_PART.search(text))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -799,9 +924,11 @@ class SafetyScreen:
 
 # Stored with every screen result (clinic.SafetyScreenRecord): raise it whenever a change here could
 # change a result, so that staff can tell which rules produced a stored screen.
-RULES_VERSION: Final = "2026-12-02.1"
+RULES_VERSION: Final = "2026-12-02.2"
 
 BLOOD_THINNER_UNNAMED_CODE: Final = "blood_thinner_unnamed"
+BLOOD_THINNER_CONTRADICTION_CODE: Final = "blood_thinner_contradiction"
+MEDICINE_NOT_RECOGNISED_CODE: Final = "medication_not_recognised"
 _BLOOD_THINNER_ANSWERS_TO_CHECK: Final = frozenset({"yes", "not_sure"})
 ANTITHROMBOTIC_CLASSES: Final = frozenset({DrugClass.ANTICOAGULANT, DrugClass.ANTIPLATELET})
 
@@ -825,7 +952,8 @@ def flag_decision(code: str) -> Decision:
     if code == BLOOD_THINNER_UNNAMED_CODE:
         return Decision.DEFER
     if code.startswith("drug:"):
-        drug = DRUGS_BY_KEY.get(code.removeprefix("drug:"))
+        key = code.removeprefix("drug:")
+        drug = DRUGS_BY_KEY.get(key) or table_drug(key)
         return (
             Decision.DEFER if drug is None or drug.drug_class in ANTITHROMBOTIC_CLASSES else Decision.REVIEW
         )
@@ -888,6 +1016,7 @@ def screen(
     sedation_answers: Collection[str] = (),
     other_concerns: Collection[str] = (),
     blood_thinner_answer: str | None = None,
+    blood_thinner_listed_confirmed: bool = False,
     opioids: bool = False,
 ) -> SafetyScreen:
     """Staff-facing flags and patient-facing preparation for a procedure.
@@ -897,7 +1026,8 @@ def screen(
     hold the keys of the questions answered yes. Unknown keys and answers raise ValueError.
     `blood_thinner_answer` is the answer to "do you take a blood thinner?" ("yes", "no", "not_sure"):
     a yes or not sure with no anticoagulant or antiplatelet recognised is flagged, whatever else is
-    listed.
+    listed; a "no" with one listed is flagged as a contradiction unless the patient confirmed taking
+    it (`blood_thinner_listed_confirmed`). The drug counts either way (the safer reading).
     """
     factors = _known_keys(risk_raising_factors, RISK_RAISING_PATIENT_FACTORS, "patient factor")
     bleeding_risk = (
@@ -921,6 +1051,20 @@ def screen(
                 f"Blood thinner: answered {answer}, none recognised: check",
                 "Ask which blood thinner, its dose and the prescriber",
             )
+        )
+    listed = [m for m in drug_matches if m.drug_class in ANTITHROMBOTIC_CLASSES]
+    if blood_thinner_answer == "no" and listed and not blood_thinner_listed_confirmed:
+        flags.append(
+            SafetyFlag(
+                BLOOD_THINNER_CONTRADICTION_CODE,
+                "Lists a blood thinner but answered no blood thinner (not confirmed)",
+                ", ".join(m.matched_name for m in listed),
+            )
+        )
+    unread = _medicines_to_check(medications)
+    if unread:
+        flags.append(
+            SafetyFlag(MEDICINE_NOT_RECOGNISED_CODE, "Medicine not recognised: check", "; ".join(unread))
         )
     flags += _allergy_flags(allergies)
     flags += _device_flags(procedure, devices, pacemaker_dependent=pacemaker_dependent)
@@ -973,6 +1117,20 @@ def screen(
     )
 
 
+def _medicines_to_check(medications: Sequence[str]) -> list[str]:
+    """What staff must check by hand: names read only through a typo, and words not read at all."""
+    notes = []
+    for entry in medications:
+        reading = medicines.read_medicine(entry)
+        notes += [
+            f"{f.as_typed} read as {f.generic}"
+            for f in reading.findings
+            if f.status == medicines.Status.NEAR_MATCH
+        ]
+        notes += [f"{word}: not recognised" for word in reading.unread_words]
+    return notes
+
+
 def _pregnancy_possible(answer: bool | str | None) -> bool:
     if not isinstance(answer, bool | str | None) or answer not in _PREGNANCY_ANSWERS:
         raise ValueError(f"Invalid pregnancy answer {answer!r}")
@@ -1010,7 +1168,7 @@ def _allergy_flags(allergies: Sequence[str]) -> list[SafetyFlag]:
         for category in ALLERGY_CATEGORIES:
             if category.key in categories:
                 flags.setdefault(category.key, _allergy_flag(category))
-        if not categories and entry.strip():
+        if not categories and entry.strip() and not is_denial(entry):
             detail = NOT_A_CONTRAST_RISK_FACTOR if _NOT_A_CONTRAST_RISK_FACTOR_FINDER.find(entry) else None
             flags[f"other:{entry.strip()}"] = SafetyFlag("allergy:other", f"Allergy: {entry.strip()}", detail)
     return list(flags.values())

@@ -92,3 +92,29 @@
     summary.focus();
   }
 })();
+
+// Medicine type-ahead: the page's <datalist> holds the drugs that matter before a procedure (so it
+// works without this file); here the everyday medicines are added from the app's list.
+(function () {
+  "use strict";
+  var list = document.getElementById("medicine-names");
+  if (!list || !list.dataset.moreUrl || !window.fetch) return;
+  fetch(list.dataset.moreUrl, { credentials: "same-origin" })
+    .then(function (response) {
+      return response.ok ? response.json() : { names: [] };
+    })
+    .then(function (data) {
+      var known = new Set(Array.from(list.options).map(function (option) {
+        return option.value;
+      }));
+      var fragment = document.createDocumentFragment();
+      data.names.forEach(function (name) {
+        if (known.has(name)) return;
+        var option = document.createElement("option");
+        option.value = name;
+        fragment.appendChild(option);
+      });
+      list.appendChild(fragment);
+    })
+    .catch(function () {});
+})();
