@@ -253,7 +253,8 @@ FILLER_WORDS: Final = frozenset(
     microgram micrograms milligram milligrams g gm gram grams ml mls cc iu units unit u l kg generic
     brand name names also plus then about approx approximately around half quarter one two
     pain reliever relief medicine medicines medication medications meds vitamin vitamins supplement
-    supplements over-the-counter
+    supplements over-the-counter clinic inr pt level levels check checks checked monitor monitored
+    blood thinner thinners test tests lab labs
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _NO_MEDICINE_WORDS: Final = frozenset({"none", "nil", "nothing", "no", "n", "na", "nope", "nkda"})

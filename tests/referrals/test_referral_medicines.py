@@ -19,7 +19,7 @@ def flags_after(provider_client, **answers) -> dict[str, dict]:
 @pytest.mark.parametrize("names", ["fish oil", "fish oil and Celebrex", "ginkgo, vitamin E", "Zoloft"])
 def test_a_supplement_or_other_drug_does_not_cancel_the_unnamed_blood_thinner_flag(provider_client, names):
     flags = flags_after(provider_client, blood_thinner="yes", blood_thinner_names=names)
-    assert "drug:reported" in flags
+    assert "blood_thinner_unnamed" in flags
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_a_supplement_or_other_drug_does_not_cancel_the_unnamed_blood_thinner_fl
 def test_a_misspelt_or_free_sample_blood_thinner_is_recognised(provider_client, names, code):
     flags = flags_after(provider_client, blood_thinner="yes", blood_thinner_names=names)
     assert code in flags
-    assert "drug:reported" not in flags
+    assert "blood_thinner_unnamed" not in flags
 
 
 def test_a_misspelling_is_shown_to_staff_as_what_it_was_read_as(provider_client):
@@ -43,5 +43,5 @@ def test_a_misspelling_is_shown_to_staff_as_what_it_was_read_as(provider_client)
 
 def test_an_unknown_name_is_kept_for_staff(provider_client):
     flags = flags_after(provider_client, blood_thinner="yes", blood_thinner_names="Blorptaxil")
-    assert "drug:reported" in flags
+    assert "blood_thinner_unnamed" in flags
     assert "Blorptaxil" in flags["medication_not_recognised"]["detail"]
