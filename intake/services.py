@@ -83,8 +83,29 @@ def _new_draft(**fields: Any) -> Intake:
 
 def intake_start(*, first_name: str, last_name: str, date_of_birth: date, email: str) -> Intake:
     """A patient starts from the home page. The emailed link verifies the email and is the resume link;
-    nothing is shown from the intake until it is opened."""
+    nothing is shown from the intake until it is opened.
+
+    The same person with the same address starting again (a lost link, a closed browser) gets the
+    link to their open draft, so answers already given, an emergency answer among them, stay in one
+    place. The page they see is the same either way.
+    """
     with transaction.atomic():
+        open_draft = (
+            Intake.objects.select_for_update()
+            .filter(
+                first_name__iexact=first_name.strip(),
+                last_name__iexact=last_name.strip(),
+                date_of_birth=date_of_birth,
+                email__iexact=email.strip(),
+                status=IntakeStatus.DRAFT,
+                expires_at__gt=timezone.now(),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if open_draft is not None:
+            emails.email_intake_resume(intake=open_draft)
+            return open_draft
         intake = _new_draft(
             first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, email=email
         )

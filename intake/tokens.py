@@ -8,6 +8,10 @@ from django.core import signing
 from django.urls import reverse
 
 SALT = "intake.resume-link"
+# Carried in every step form, so a patient whose browser dropped its session (closed, restarted)
+# loses nothing when they press Save. A day is longer than anyone keeps one page open.
+STEP_FORM_SALT = "intake.step-form"
+STEP_FORM_MAX_AGE = timedelta(hours=24)
 
 
 class LinkExpired(Exception):
@@ -42,3 +46,17 @@ def read_resume_token(token: str) -> uuid.UUID:
             raise LinkInvalid from None
     except (signing.BadSignature, ValueError, TypeError):
         raise LinkInvalid from None
+
+
+def step_form_key(public_id: uuid.UUID) -> str:
+    return signing.dumps(str(public_id), salt=STEP_FORM_SALT, compress=False)
+
+
+def step_form_key_opens(key: object, public_id: uuid.UUID) -> bool:
+    """True when `key` came from a page of this intake served within STEP_FORM_MAX_AGE."""
+    if not isinstance(key, str) or not key:
+        return False
+    try:
+        return signing.loads(key, salt=STEP_FORM_SALT, max_age=STEP_FORM_MAX_AGE) == str(public_id)
+    except signing.BadSignature:
+        return False

@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import Intake, IntakeStatus, MedicationRecognition
 from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
-from .tokens import LinkExpired, LinkInvalid, read_resume_token
+from .tokens import LinkExpired, LinkInvalid, read_resume_token, step_form_key, step_form_key_opens
 
 SESSION_KEY = "intake_access"
 
@@ -50,6 +50,31 @@ def _intake_or_none(request: HttpRequest, public_id: uuid.UUID) -> Intake | None
     return selectors.intake_for_patient_access(
         public_id=public_id, allowed=request.session.get(SESSION_KEY, [])
     )
+
+
+def _intake_for_post(request: HttpRequest, public_id: uuid.UUID) -> Intake | None:
+    """The intake this browser may change: from its session, or, when the session was lost (the
+    browser closed mid-page), from the signed key in the page it is posting. The URL alone never
+    opens an intake. A recovered page gets its session back and a fresh link by email."""
+    intake = _intake_or_none(request, public_id)
+    if intake is not None or request.method != "POST":
+        return intake
+    if not step_form_key_opens(request.POST.get("intake_key"), public_id):
+        return None
+    intake = Intake.objects.filter(public_id=public_id).first()
+    if intake is None:
+        return None
+    _grant(request, intake)
+    if services._is_open(intake):
+        services.intake_send_resume_link(intake=intake)
+        messages.info(
+            request,
+            _(
+                "Your browser had closed your questionnaire, but nothing you typed is lost. "
+                "We have emailed you a new link so you can come back to it at any time."
+            ),
+        )
+    return intake
 
 
 def _no_access(request: HttpRequest) -> HttpResponse:
@@ -211,7 +236,7 @@ def _save(intake: Intake, slug: str, form, formsets) -> Intake:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
-    intake = _intake_or_none(request, public_id)
+    intake = _intake_for_post(request, public_id)
     if intake is None:
         return _no_access(request)
     if step not in STEPS_BY_SLUG:
@@ -261,6 +286,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
             return redirect("intake:review", public_id=intake.public_id)
         messages.error(request, _("Some answers need your attention. Nothing you typed has been lost."))
     context = {
+        "intake_key": step_form_key(intake.public_id),
         "live_guidance_fields": PainForm.live_guidance_fields() if step == "pain" else None,
         "live_emergency_guidance": red_flags.EMERGENCY_GUIDANCE,
         "live_urgent_guidance": red_flags.URGENT_GUIDANCE,
@@ -333,7 +359,7 @@ def medicine_names(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    intake = _intake_or_none(request, public_id)
+    intake = _intake_for_post(request, public_id)
     if intake is None:
         return _no_access(request)
     if not services._is_open(intake):
@@ -356,6 +382,7 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         status = 400
         messages.error(request, _("Please check the items marked below before submitting."))
     context = {
+        "intake_key": step_form_key(intake.public_id),
         "intake": intake,
         "form": form,
         "missing": missing,

@@ -58,3 +58,35 @@ def test_without_javascript_a_refused_page_with_an_emergency_answer_is_the_emerg
         assert page.locator('input[name="rf_bowel_incontinence"][value="yes"]').is_checked()
     finally:
         context.close()
+
+
+def test_a_browser_closed_mid_step_loses_nothing_and_starting_again_makes_no_second_draft(page, live_server):
+    from intake.models import Intake
+
+    intake = IntakeFactory(
+        first_name="Rosa", last_name="Diaz", email="rosa@example.com", completed_steps=["about", "insurance"]
+    )
+    open_pain_step(page, live_server, intake)
+    page.get_by_label("In a few words, what is your main pain problem?").fill("Burning in my left leg")
+    # The browser closes: its session cookie goes; the page the patient filled in is still on screen.
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Save and continue").last.click()
+
+    # The rest of the page still needs answers, so it comes back refused, with the typing kept and
+    # the browser let back in.
+    assert page.get_by_text("nothing you typed is lost").is_visible()
+    assert page.get_by_label("In a few words, what is your main pain problem?").input_value() == (
+        "Burning in my left leg"
+    )
+    page.get_by_role("link", name="2. Insurance").click()
+    assert page.get_by_role("heading", name="Insurance").is_visible()
+
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("intake:start"))
+    page.get_by_label("First name").fill("Rosa")
+    page.get_by_label("Last name").fill("Diaz")
+    page.get_by_label("Date of birth").fill(intake.date_of_birth.isoformat())
+    page.get_by_label("Email").fill("rosa@example.com")
+    page.get_by_role("button", name="Email me my link").click()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    assert Intake.objects.count() == 1
