@@ -1,5 +1,7 @@
 """Valid answers for every step, for tests that walk an intake through the client or a browser."""
 
+from django.urls import reverse
+
 from clinic.clinical import red_flags
 from intake.forms import THERAPIES
 from intake.selectors import chosen_instruments
@@ -107,3 +109,18 @@ def questionnaires(intake, *, value_for=None) -> dict:
 
 def goals() -> dict:
     return {"goals": "Walk my dog again"}
+
+
+def walk_to_questionnaires(client, intake) -> None:
+    """Save every step before the questionnaires with valid answers, through the pages."""
+    for step, data in [
+        ("about", about(intake)),
+        ("insurance", insurance()),
+        ("pain", pain()),
+        ("treatments", treatments()),
+        ("medications", medications()),
+        ("history", history()),
+    ]:
+        response = client.post(reverse("intake:step", args=[intake.public_id, step]), data)
+        assert response.status_code == 302, (step, response.content.decode()[:3000])
+    intake.refresh_from_db()

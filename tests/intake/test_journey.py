@@ -33,20 +33,6 @@ def intake(client):
     return intake
 
 
-def walk_to_questionnaires(client, intake):
-    for step, data in [
-        ("about", helpers.about(intake)),
-        ("insurance", helpers.insurance()),
-        ("pain", helpers.pain()),
-        ("treatments", helpers.treatments()),
-        ("medications", helpers.medications()),
-        ("history", helpers.history()),
-    ]:
-        response = client.post(step_url(intake, step), data)
-        assert response.status_code == 302, (step, response.content.decode()[:3000])
-    intake.refresh_from_db()
-
-
 def test_starting_from_the_home_page_emails_a_link_that_verifies_and_resumes(client):
     response = client.get(reverse("new_patient"), follow=True)
     assert response.status_code == 200
@@ -84,7 +70,7 @@ def test_impossible_dates_of_birth_are_refused_with_the_typed_answers_kept(clien
 
 
 def test_a_whole_intake_is_scored_flagged_submitted_once_and_then_read_only(client, intake, wording_file):
-    walk_to_questionnaires(client, intake)
+    helpers.walk_to_questionnaires(client, intake)
     codes = {"peg", "promis_pi_4a", "phq9", "gad7", "ort_oud", "start_back", "odi"}
     response = client.get(step_url(intake, "questionnaires"))
     for code in codes:
@@ -248,7 +234,7 @@ def test_save_and_finish_later_emails_a_resume_link(client, intake):
 def test_step_pages_use_a_bounded_number_of_queries(
     client, intake, wording_file, django_assert_max_num_queries
 ):
-    walk_to_questionnaires(client, intake)
+    helpers.walk_to_questionnaires(client, intake)
     client.post(
         step_url(intake, "medications"), helpers.medications(names=[f"Medicine {n}" for n in range(25)])
     )

@@ -111,7 +111,7 @@ def test_a_valid_emergency_save_also_stops_and_says_nothing_about_saving(client,
 def test_phq9_item9_with_another_item_blank_shows_crisis_help_without_javascript_and_alerts(
     client, intake, wording_file
 ):
-    walk_to(client, intake, "questionnaires")
+    helpers.walk_to_questionnaires(client, intake)
     answers = helpers.questionnaires(
         intake, value_for=lambda code, key: "2" if (code, key) == ("phq9", "q9") else None
     )
@@ -131,7 +131,7 @@ def test_phq9_item9_with_another_item_blank_shows_crisis_help_without_javascript
 
 
 def test_phq9_item9_of_zero_on_a_refused_page_alerts_nobody(client, intake, wording_file):
-    walk_to(client, intake, "questionnaires")
+    helpers.walk_to_questionnaires(client, intake)
     answers = helpers.questionnaires(intake)
     del answers["phq9__q3"]
     response = client.post(step_url(intake, "questionnaires"), answers)
@@ -146,19 +146,3 @@ def test_the_live_boxes_name_the_emergency_and_urgent_questions_for_the_page_scr
     assert "rf_saddle_numbness" in content.split('data-emergency-fields="')[1].split('"')[0]
     urgent = content.split('data-urgent-fields="')[1].split('"')[0].split()
     assert "rf_cancer" in urgent and "rf_thoracic_pain" not in urgent
-
-
-def walk_to(client, intake, target):
-    steps = [
-        ("about", helpers.about(intake)),
-        ("insurance", helpers.insurance()),
-        ("pain", helpers.pain()),
-        ("treatments", helpers.treatments()),
-        ("medications", helpers.medications()),
-        ("history", helpers.history()),
-    ]
-    for step, data in steps:
-        if step == target:
-            return
-        response = client.post(step_url(intake, step), data)
-        assert response.status_code == 302, (step, response.content.decode()[:2000])
