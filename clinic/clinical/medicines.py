@@ -384,6 +384,16 @@ def vocabulary() -> Vocabulary:
         generic_by_name[normalise(generic)] = generic
     for name, generic in PROJECT_NAMES.items():
         generic_by_name[normalise(name)] = generic
+    # The dictionary keeps research codes such as "Bayer 73" (niclosamide); a patient writing a
+    # known name followed by numbers means that medicine and its dose ("Bayer 81").
+    for name in list(generic_by_name):
+        first, *rest = name.split()
+        if (
+            rest
+            and all(part.isdigit() for part in rest)
+            and generic_by_name.get(first) not in (None, generic_by_name[name])
+        ):
+            del generic_by_name[name]
     fuzzy_names = tuple(sorted(n for n in generic_by_name if n.isalpha() and len(n) >= FUZZY_MIN_LETTERS))
     fuzzy_sound_keys = tuple(sound_key(n) for n in fuzzy_names)
     names_by_sound_key: dict[str, list[str]] = {}

@@ -636,3 +636,9 @@ def test_patient_facing_instructions_are_translatable():
     )
     assert len(result.instructions) == 5
     assert all(isinstance(instruction.text, Promise) for instruction in result.instructions)
+
+
+@pytest.mark.parametrize("text", ["Bayer 73", "Bayer73", "Bayer 205 mg", "Ecotrin 325"])
+def test_a_brand_followed_by_a_number_is_that_brand_and_a_dose_not_a_research_code(text):
+    # The drug dictionary lists research codes such as "Bayer 73" (niclosamide).
+    assert recognise_medication(text).drug.key == "aspirin"
