@@ -45,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("clinic.outboundemail", "view")
         | _crud("referrals.referral", "view", "decide")
         | _crud("referrals.referringprovider", "view")
-        | _crud("intake.intake", "add", "view", "review")
+        | _crud("intake.intake", "add", "view", "review", "examine")
         | _crud("clinic.staffalert", "view", "acknowledge")
         | _crud("appointments.appointmentrequest", "view")
         | _crud("appointments.appointment", "view", "change")
@@ -65,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("axes.accessfailurelog", "view")
         | _crud("referrals.referral", "view", "triage", "decide")
         | _crud("referrals.referringprovider", "view", "change", "verify")
+        # Not the DN4 examination (items 8-10 are examined at the bedside, a clinician's finding).
         | _crud("intake.intake", "add", "view", "review")
         | _crud("clinic.staffalert", "view", "acknowledge")
         | _crud("appointments.appointmentrequest", "view", "change")

@@ -1,6 +1,11 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +17,8 @@ from clinic.models import SafetyScreenRecord
 from clinic.templatetags.tiers import red_flag_findings
 
 from . import selectors, services
+from .forms import DN4ExaminationForm
+from .instruments import dn4, worded_instrument
 from .instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
 from .models import Intake, IntakeEvent, IntakeStatus
 from .views import card_url
@@ -91,7 +98,7 @@ class IntakeAdmin(ReadOnlyModelAdmin):
             },
         ),
         (_("Flags"), {"fields": ["red_flags_display", "crisis_display", "safety_flags_display"]}),
-        (_("Scores"), {"fields": ["scores_display"]}),
+        (_("Scores"), {"fields": ["scores_display", "dn4_display"]}),
         (
             _("About the patient"),
             {
@@ -117,8 +124,8 @@ class IntakeAdmin(ReadOnlyModelAdmin):
     ]
     readonly_fields = [
         "status", "submitted_at", "reviewed_at", "reviewed_by", "patient", "created_at", "expires_at",
-        "red_flags_display", "crisis_display", "safety_flags_display", "scores_display", "name",
-        "date_of_birth",
+        "red_flags_display", "crisis_display", "safety_flags_display", "scores_display", "dn4_display",
+        "name", "date_of_birth",
         "sex_at_birth", "email", "email_verified_at", "phone", "address_display", "body_map_display",
         "medications_display", "allergies_display", "devices_display", "insurance_cards_display",
         "answers_display", "questionnaire_answers_display", "consent_name", "consent_privacy",
@@ -142,6 +149,61 @@ class IntakeAdmin(ReadOnlyModelAdmin):
             )
         return super().changelist_view(request, extra_context)
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/dn4-examination/",
+                self.admin_site.admin_view(self.dn4_examination_view),
+                name="intake_intake_dn4_examination",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dn4_examination_view(self, request, object_id):
+        """The clinician enters DN4 items 8-10 at the visit; items 1-7 are the patient's interview."""
+        if not request.user.has_perm("intake.examine_intake"):
+            raise PermissionDenied
+        try:
+            intake = self.get_queryset(request).get(pk=unquote(object_id))
+        except (Intake.DoesNotExist, ValidationError, ValueError):
+            raise Http404("No such intake.") from None
+        unavailable = instrument_unavailable_reason(dn4.CODE)
+        form = None
+        if not unavailable:
+            form = DN4ExaminationForm(
+                request.POST if request.method == "POST" else None, instrument=worded_instrument(dn4.CODE)
+            )
+            if request.method == "POST" and form.is_valid():
+                try:
+                    response = services.intake_record_dn4_examination(
+                        intake=intake, examination=form.examination(), recorded_by=request.user
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        form.add_error(None, message)
+                else:
+                    self.message_user(
+                        request,
+                        _("DN4 recorded: %(total)s/10 (%(band)s).")
+                        % {"total": response.display_total, "band": response.band},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:intake_intake_change", intake.pk)
+        interview = next((r for r in intake.responses.all() if r.code == dn4.INTERVIEW_CODE), None)
+        return TemplateResponse(
+            request,
+            "admin/intake/intake/dn4_examination.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": intake,
+                "title": _("DN4 examination (items 8-10)"),
+                "form": form,
+                "unavailable": unavailable,
+                "interview": interview,
+            },
+        )
+
     def has_review_permission(self, request):
         return request.user.has_perm("intake.review_intake")
 
@@ -158,7 +220,12 @@ class IntakeAdmin(ReadOnlyModelAdmin):
     def flags(self, obj: Intake):
         return render_to_string(
             "admin/intake/intake/_flags_cell.html",
-            {"tier": obj.red_flag_tier, "crisis": obj.crisis_flag, "safety_count": len(obj.safety_flags)},
+            {
+                "tier": obj.red_flag_tier,
+                "crisis": obj.crisis_flag,
+                "safety_count": len(obj.safety_flags),
+                "dn4_due": selectors.dn4_examination_due(obj),
+            },
         )
 
     @admin.display(description=_("headline scores"))
@@ -208,6 +275,28 @@ class IntakeAdmin(ReadOnlyModelAdmin):
             "<th>Flags</th></tr></thead><tbody>{}</tbody></table>",
             rows,
         )
+
+    @admin.display(description=_("DN4 examination"))
+    def dn4_display(self, obj: Intake):
+        by_code = {response.code: response for response in obj.responses.all()}
+        if full := by_code.get(dn4.CODE):
+            return format_html(
+                "{} {}/10 ({}) — {}",
+                _("DN4 recorded:"),
+                full.display_total,
+                full.band,
+                _("examined by %(who)s") % {"who": full.details.get("examined_by", "—")},
+            )
+        if selectors.dn4_examination_due(obj):
+            return format_html(
+                '<strong class="dn4-due">{}</strong>',
+                _(
+                    "DN4-interview %(total)s/7 (3 or more): examine DN4 items 8-10 at the visit "
+                    '(a clinician records them with "Record the DN4 examination" above).'
+                )
+                % {"total": by_code[dn4.INTERVIEW_CODE].display_total},
+            )
+        return "—"
 
     @admin.display(description=_("address"))
     def address_display(self, obj: Intake) -> str:

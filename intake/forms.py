@@ -966,3 +966,28 @@ STEP_FORMS = {
     "questionnaires": QuestionnairesForm,
     "goals": GoalsForm,
 }
+
+
+# --- Staff: the clinician's DN4 examination (items 8-10) -----------------------------------------
+
+
+class DN4ExaminationForm(forms.Form):
+    """The three DN4 items the clinician examines at the visit, labelled with the licensed wording."""
+
+    def __init__(self, *args, instrument: Instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in instrument.items:
+            if item.ask_patient:
+                continue
+            self.fields[item.key] = forms.ChoiceField(
+                label=item.text,
+                choices=[(_option_key(option.value), option.label) for option in item.options],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Please choose yes or no."),
+                    "invalid_choice": _("Please choose yes or no."),
+                },
+            )
+
+    def examination(self) -> dict[str, bool]:
+        return {key: value == "yes" for key, value in self.cleaned_data.items()}

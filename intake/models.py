@@ -116,7 +116,10 @@ class Intake(models.Model):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
         ordering = ["-created_at"]
-        permissions = [("review_intake", "Can mark an intake reviewed")]
+        permissions = [
+            ("review_intake", "Can mark an intake reviewed"),
+            ("examine_intake", "Can record the clinician's DN4 examination (items 8-10)"),
+        ]
         indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
         constraints = [
             models.CheckConstraint(

@@ -22,7 +22,7 @@ from .forms import (
     PainForm,
     _option_key,
 )
-from .instruments import Instrument, instrument_unavailable_reason, worded_instrument
+from .instruments import Instrument, dn4, instrument_unavailable_reason, worded_instrument
 from .models import InstrumentResponse, Intake, IntakeStatus
 from .steps import STEPS
 
@@ -176,4 +176,17 @@ def body_region_labels(intake: Intake) -> list[str]:
 def intake_admin_queryset(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
     return queryset.select_related("patient").prefetch_related(
         Prefetch("responses", queryset=InstrumentResponse.objects.only("intake_id", "code", "total", "band"))
+    )
+
+
+def dn4_examination_due(intake: Intake) -> bool:
+    """A DN4-interview of 3 or more out of 7 asks the clinician to examine items 8-10; due until the
+    full DN4 is recorded. Reads the prefetched responses, so a list of intakes costs no extra query."""
+    by_code = {response.code: response for response in intake.responses.all()}
+    interview = by_code.get(dn4.INTERVIEW_CODE)
+    return (
+        interview is not None
+        and interview.total is not None
+        and interview.total >= dn4.INTERVIEW_POSITIVE_AT
+        and dn4.CODE not in by_code
     )

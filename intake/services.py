@@ -24,7 +24,7 @@ from clinic.uploads import IMAGE_TYPES, upload_store
 from referrals.services import referral_raise_priority
 
 from . import emails
-from .instruments import score
+from .instruments import InvalidAnswers, dn4, instrument_unavailable_reason, score
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
 from .models import (
@@ -575,3 +575,70 @@ def intake_expire_drafts(*, now=None) -> int:
             intake.save(update_fields=["status", "updated_at"])
             count += 1
     return count
+
+
+# --- The clinician's DN4 examination ------------------------------------------------------------
+
+
+def intake_record_dn4_examination(
+    *, intake: Intake, examination: dict[str, bool], recorded_by: AbstractBaseUser
+) -> InstrumentResponse:
+    """Complete the DN4 at the visit: the patient's seven interview answers plus the clinician's
+    three examination items (8-10), scored as `dn4` (>= 4/10 suggests neuropathic pain).
+
+    Who examined and when is kept on the response and as an intake event. Recording again replaces
+    the examination (a corrected finding), and the event history keeps both.
+    """
+    if not recorded_by.has_perm("intake.examine_intake"):
+        raise ValidationError(_("Only a clinician can record the DN4 examination."))
+    if reason := instrument_unavailable_reason(dn4.CODE):
+        raise ValidationError(_("The DN4 cannot be recorded: %(reason)s") % {"reason": reason})
+    exam_keys = tuple(item.key for item in dn4.EXAMINATION_ITEMS)
+    missing = [key for key in exam_keys if examination.get(key) not in (True, False)]
+    unknown = sorted(set(examination) - set(exam_keys))
+    if missing or unknown:
+        raise ValidationError(_("Answer yes or no to each of the three examination items."))
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        if intake.status not in (IntakeStatus.SUBMITTED, IntakeStatus.REVIEWED):
+            raise ValidationError(_("The patient has not submitted this intake yet."))
+        interview = intake.responses.filter(code=dn4.INTERVIEW_CODE).first()
+        given = interview.answers if interview else {}
+        interview_answers = {key: given.get(key) for key in dn4.INTERVIEW_KEYS}
+        if any(value not in (True, False) for value in interview_answers.values()):
+            raise ValidationError(
+                _("The patient's DN4-interview (items 1-7) is not complete, so the DN4 cannot be scored.")
+            )
+        answers = {**interview_answers, **{key: examination[key] for key in exam_keys}}
+        try:
+            result = score(dn4.CODE, answers)
+        except InvalidAnswers as error:
+            raise ValidationError(_("These answers cannot be scored.")) from error
+        recorded_at = timezone.now()
+        response, _created = InstrumentResponse.objects.update_or_create(
+            intake=intake,
+            code=dn4.CODE,
+            defaults={
+                "version": _instrument_version(dn4.CODE),
+                "wording_version": _wording_version(dn4.CODE),
+                "answers": answers,
+                "status": str(result.status),
+                "total": result.total,
+                "band": result.band or "",
+                "flags": sorted(result.flags),
+                "details": {
+                    **result.details,
+                    "examined_by": recorded_by.get_username(),
+                    "examined_by_id": recorded_by.pk,
+                    "examined_at": recorded_at.isoformat(),
+                },
+            },
+        )
+        IntakeEvent.objects.create(
+            intake=intake,
+            from_status=intake.status,
+            to_status=intake.status,
+            actor=recorded_by,
+            note=f"DN4 examination recorded: {result.total}/10 ({result.band})",
+        )
+    return response
