@@ -8,6 +8,7 @@ from datetime import date
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from clinic.clinical import medicines, procedure_safety, red_flags
 from clinic.clinical.medicines import DrugClass
 from clinic.uploads import IMAGE_TYPES, upload_validate
 
+from .contradictions import find_contradictions
 from .instruments import Instrument
 from .models import ABOUT_FIELDS, Intake
 from .services import listed_blood_thinners_contradicting
@@ -828,12 +830,26 @@ class HistoryForm(StepForm):
         widget=forms.RadioSelect,
     )
 
+    confirm_answers = forms.BooleanField(
+        label=_("I have checked: my answers on this page are right."),
+        help_text=_("Tick this only if we asked you to check an answer above."),
+        required=False,
+    )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("pacemaker_dependent") and "pacemaker" not in cleaned.get("devices", []):
             self.add_error(
                 "devices", _("You said you depend on a pacemaker: please tick Pacemaker here too.")
             )
+        if self.intake is not None and not cleaned.get("confirm_answers"):
+            for contradiction in find_contradictions(
+                history=_json_safe(cleaned),
+                treatments=self.intake.step_answers("treatments"),
+                today=timezone.localdate(),
+                months=settings.RECENT_STEROID_INJECTION_MONTHS,
+            ):
+                self.add_error(contradiction.field, contradiction.message)
         return cleaned
 
 

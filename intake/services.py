@@ -24,6 +24,7 @@ from clinic.uploads import IMAGE_TYPES, upload_store
 from referrals.services import referral_raise_priority
 
 from . import emails
+from .contradictions import RECENT_STEROID_INJECTION, find_contradictions
 from .instruments import InvalidAnswers, dn4, instrument_unavailable_reason, score
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
@@ -448,10 +449,23 @@ def _safety_inputs(intake: Intake) -> dict[str, Any]:
         procedure_safety.ALLERGY_CATEGORIES_BY_KEY[key].keywords[0]
         for key in meds.get("allergy_categories", [])
     ]
+    devices = list(history.get("devices", []))
+    other_concerns = list(history.get("other_concerns", []))
+    if not history.get("confirm_answers"):
+        # Until the patient confirms, the safer reading: what another step says counts.
+        for contradiction in find_contradictions(
+            history=history,
+            treatments=intake.step_answers("treatments"),
+            today=timezone.localdate(),
+            months=settings.RECENT_STEROID_INJECTION_MONTHS,
+        ):
+            devices += [key for key in contradiction.devices if key not in devices]
+            if contradiction.code == RECENT_STEROID_INJECTION:
+                other_concerns.append(RECENT_STEROID_INJECTION)
     return {
         "medications": [medication.name for medication in intake.medications.all()],
         "allergies": allergy_texts,
-        "devices": list(history.get("devices", [])),
+        "devices": devices,
         "pacemaker_dependent": bool(history.get("pacemaker_dependent")),
         # "Does not apply to me" is no chance of pregnancy for the screen.
         "pregnant": history.get("pregnant") if history.get("pregnant") in {"yes", "no", "not_sure"} else None,
@@ -460,7 +474,7 @@ def _safety_inputs(intake: Intake) -> dict[str, Any]:
         "insulin": bool(history.get("insulin")),
         "infection_signs": list(history.get("infection_signs", [])),
         "bleeding_history": list(history.get("bleeding_history", [])),
-        "other_concerns": list(history.get("other_concerns", [])),
+        "other_concerns": other_concerns,
         "blood_thinner_answer": meds.get("blood_thinner") or None,
         "blood_thinner_listed_confirmed": bool(meds.get("listed_blood_thinner_taken")),
         "opioids": meds.get("opioids") == "yes",

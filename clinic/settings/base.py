@@ -199,6 +199,9 @@ CLINIC_PHONE = env("CLINIC_PHONE", default="(555) 010-2000")
 INTAKE_DRAFT_DAYS = env.int("INTAKE_DRAFT_DAYS", default=30)
 INTAKE_REMINDER_DAYS_BEFORE = env.int("INTAKE_REMINDER_DAYS_BEFORE", default=5)
 INTAKE_LINK_MAX_AGE_DAYS = env.int("INTAKE_LINK_MAX_AGE_DAYS", default=INTAKE_DRAFT_DAYS)
+# The spec asks for "the date and drug of any recent steroid injection" with no window;
+# the issue says 3 months.
+RECENT_STEROID_INJECTION_MONTHS = env.int("RECENT_STEROID_INJECTION_MONTHS", default=3)
 # Staff alerts (red flags, PHQ-9 item 9) go to these addresses, or to every active user in the
 # Clinician group when empty.
 CLINIC_ALERT_EMAILS = env.list("CLINIC_ALERT_EMAILS", default=[])

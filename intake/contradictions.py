@@ -1,0 +1,120 @@
+"""Answers on one step that another step contradicts. The patient is asked to confirm; until they do,
+the safety screen takes the safer reading (the injection or the device counts)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from clinic.clinical.phrases import PhraseFinder
+from clinic.clinical.procedure_safety import DEVICES_BY_KEY
+
+# Injection kinds on the Treatments step that give a steroid (a medial branch block and RFA do not).
+STEROID_INJECTION_KINDS = frozenset({"epidural_steroid", "facet_joint", "sacroiliac_joint", "joint"})
+RECENT_STEROID_INJECTION = "recent_steroid_injection"
+DEVICE_NOT_DECLARED = "device_not_declared"
+
+# Words a patient uses for an implanted device, by IMPLANTED_DEVICES key.
+_DEVICE_WORDS: Mapping[str, str] = {
+    "pacemaker": "pacemaker",
+    "pace maker": "pacemaker",
+    "defibrillator": "icd_or_crt",
+    "icd": "icd_or_crt",
+    "crt": "icd_or_crt",
+    "loop recorder": "loop_recorder",
+    "spinal cord stimulator": "scs_drg_pns",
+    "nerve stimulator": "scs_drg_pns",
+    "stimulator": "scs_drg_pns",
+    "scs": "scs_drg_pns",
+    "intrathecal pump": "intrathecal_pump",
+    "pain pump": "intrathecal_pump",
+    "morphine pump": "intrathecal_pump",
+    "baclofen pump": "intrathecal_pump",
+    "deep brain stimulator": "dbs",
+    "vagal nerve stimulator": "vagal_nerve_stimulator",
+    "vagus nerve stimulator": "vagal_nerve_stimulator",
+    "cochlear implant": "cochlear_implant",
+    "spinal fusion": "spinal_hardware",
+    "fusion": "spinal_hardware",
+    "rods": "spinal_hardware",
+    "rod": "spinal_hardware",
+    "screws": "spinal_hardware",
+    "screw": "spinal_hardware",
+    "hardware": "spinal_hardware",
+}
+_DEVICE_FINDER = PhraseFinder(_DEVICE_WORDS)
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    code: str
+    # The history field the question sits next to.
+    field: str
+    message: str
+    # What the safer reading adds to the screen.
+    devices: tuple[str, ...] = ()
+
+
+def recent_steroid_injections(treatments: Mapping, *, today: date, months: int) -> list[dict]:
+    """Steroid injections on the Treatments step dated (month and year) within `months` of today."""
+    first_month = today.year * 12 + today.month - 1 - months
+    recent = []
+    for row in treatments.get("injections", []):
+        when = str(row.get("date") or "")
+        if row.get("kind") not in STEROID_INJECTION_KINDS or len(when) < 7:
+            continue
+        try:
+            year, month = int(when[:4]), int(when[5:7])
+        except ValueError:
+            continue
+        if year * 12 + month - 1 >= first_month:
+            recent.append(row)
+    return recent
+
+
+def devices_named(history: Mapping, treatments: Mapping) -> list[str]:
+    """Device keys named in the patient's own words (history text, surgeries), in table order."""
+    texts = [str(value) for value in history.values() if isinstance(value, str)]
+    texts += [str(row.get("procedure", "")) for row in treatments.get("surgeries", [])]
+    named = {hit.target for text in texts for hit in _DEVICE_FINDER.find(text) if not hit.followed_by_free}
+    return [key for key in DEVICES_BY_KEY if key in named]
+
+
+def find_contradictions(
+    *, history: Mapping, treatments: Mapping, today: date, months: int
+) -> list[Contradiction]:
+    found = []
+    injections = recent_steroid_injections(treatments, today=today, months=months)
+    if injections and RECENT_STEROID_INJECTION not in history.get("other_concerns", []):
+        found.append(
+            Contradiction(
+                RECENT_STEROID_INJECTION,
+                "other_concerns",
+                str(
+                    _(
+                        "On the Treatments page you listed a steroid injection in %(month)s, in the last "
+                        "%(months)s months. Please tick “recent steroid injection” here, or confirm "
+                        "below that your answers are right."
+                    )
+                    % {"month": injections[0]["date"], "months": months}
+                ),
+            )
+        )
+    named = devices_named(history, treatments)
+    if named and not history.get("devices"):
+        found.append(
+            Contradiction(
+                DEVICE_NOT_DECLARED,
+                "devices",
+                str(
+                    _(
+                        "You mentioned %(device)s, but ticked no implanted device. Please tick it here, "
+                        "or confirm below that you have no implanted device."
+                    )
+                    % {"device": DEVICES_BY_KEY[named[0]].patient_label}
+                ),
+                devices=tuple(named),
+            )
+        )
+    return found
