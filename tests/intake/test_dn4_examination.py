@@ -174,3 +174,15 @@ def test_once_recorded_the_prompt_gives_way_to_the_result(client, clinician):
     assert "DN4 recorded: 4/10 (positive)" in page
     listing = client.get(reverse("admin:intake_intake_changelist")).content.decode()
     assert "DN4 examination due" not in listing
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_examination_page_and_the_list_marker_do_a_bounded_number_of_queries(
+    client, clinician, django_assert_max_num_queries, count
+):
+    intakes = [intake_with_interview(3) for _ in range(count)]
+    with django_assert_max_num_queries(12):
+        client.get(exam_url(intakes[0]))
+    with django_assert_max_num_queries(14):
+        listing = client.get(reverse("admin:intake_intake_changelist"))
+    assert listing.content.decode().count("DN4 examination due") == count
