@@ -17,7 +17,8 @@ ADMIN_LOGIN = "admin-login"
 
 @pytest.fixture
 def world():
-    document = ReferralDocumentFactory()
+    # A patient name no generated provider name can contain, so "nothing of it" is unambiguous.
+    document = ReferralDocumentFactory(referral__patient_last_name="Quenneville-Zbornak")
     referral = document.referral
     return {
         "referral": referral,
