@@ -7,43 +7,12 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from clinic.clinical.phrases import PhraseFinder
-from clinic.clinical.procedure_safety import DEVICES_BY_KEY
+from clinic.clinical.procedure_safety import DEVICES_BY_KEY, devices_named_in
 
 # Injection kinds on the Treatments step that give a steroid (a medial branch block and RFA do not).
 STEROID_INJECTION_KINDS = frozenset({"epidural_steroid", "facet_joint", "sacroiliac_joint", "joint"})
 RECENT_STEROID_INJECTION = "recent_steroid_injection"
 DEVICE_NOT_DECLARED = "device_not_declared"
-
-# Words a patient uses for an implanted device, by IMPLANTED_DEVICES key.
-_DEVICE_WORDS: Mapping[str, str] = {
-    "pacemaker": "pacemaker",
-    "pace maker": "pacemaker",
-    "defibrillator": "icd_or_crt",
-    "icd": "icd_or_crt",
-    "crt": "icd_or_crt",
-    "loop recorder": "loop_recorder",
-    "spinal cord stimulator": "scs_drg_pns",
-    "nerve stimulator": "scs_drg_pns",
-    "stimulator": "scs_drg_pns",
-    "scs": "scs_drg_pns",
-    "intrathecal pump": "intrathecal_pump",
-    "pain pump": "intrathecal_pump",
-    "morphine pump": "intrathecal_pump",
-    "baclofen pump": "intrathecal_pump",
-    "deep brain stimulator": "dbs",
-    "vagal nerve stimulator": "vagal_nerve_stimulator",
-    "vagus nerve stimulator": "vagal_nerve_stimulator",
-    "cochlear implant": "cochlear_implant",
-    "spinal fusion": "spinal_hardware",
-    "fusion": "spinal_hardware",
-    "rods": "spinal_hardware",
-    "rod": "spinal_hardware",
-    "screws": "spinal_hardware",
-    "screw": "spinal_hardware",
-    "hardware": "spinal_hardware",
-}
-_DEVICE_FINDER = PhraseFinder(_DEVICE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -77,8 +46,7 @@ def devices_named(history: Mapping, treatments: Mapping) -> list[str]:
     """Device keys named in the patient's own words (history text, surgeries), in table order."""
     texts = [str(value) for value in history.values() if isinstance(value, str)]
     texts += [str(row.get("procedure", "")) for row in treatments.get("surgeries", [])]
-    named = {hit.target for text in texts for hit in _DEVICE_FINDER.find(text) if not hit.followed_by_free}
-    return [key for key in DEVICES_BY_KEY if key in named]
+    return devices_named_in(texts)
 
 
 def find_contradictions(

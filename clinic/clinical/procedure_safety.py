@@ -760,6 +760,43 @@ IMPLANTED_DEVICES: Final[tuple[Device, ...]] = (
 )
 DEVICES_BY_KEY: Final[Mapping[str, Device]] = {device.key: device for device in IMPLANTED_DEVICES}
 
+# Words a patient uses for an implanted device, by IMPLANTED_DEVICES key.
+_DEVICE_WORDS: Final[Mapping[str, str]] = {
+    "pacemaker": "pacemaker",
+    "pace maker": "pacemaker",
+    "defibrillator": "icd_or_crt",
+    "icd": "icd_or_crt",
+    "crt": "icd_or_crt",
+    "loop recorder": "loop_recorder",
+    "spinal cord stimulator": "scs_drg_pns",
+    "nerve stimulator": "scs_drg_pns",
+    "stimulator": "scs_drg_pns",
+    "scs": "scs_drg_pns",
+    "intrathecal pump": "intrathecal_pump",
+    "pain pump": "intrathecal_pump",
+    "morphine pump": "intrathecal_pump",
+    "baclofen pump": "intrathecal_pump",
+    "deep brain stimulator": "dbs",
+    "vagal nerve stimulator": "vagal_nerve_stimulator",
+    "vagus nerve stimulator": "vagal_nerve_stimulator",
+    "cochlear implant": "cochlear_implant",
+    "spinal fusion": "spinal_hardware",
+    "fusion": "spinal_hardware",
+    "rods": "spinal_hardware",
+    "rod": "spinal_hardware",
+    "screws": "spinal_hardware",
+    "screw": "spinal_hardware",
+    "hardware": "spinal_hardware",
+}
+_DEVICE_FINDER: Final = PhraseFinder(_DEVICE_WORDS)
+
+
+def devices_named_in(texts: Sequence[str]) -> list[str]:
+    """The IMPLANTED_DEVICES keys a patient names in their own words, in table order."""
+    named = {hit.target for text in texts for hit in _DEVICE_FINDER.find(text) if not hit.followed_by_free}
+    return [key for key in DEVICES_BY_KEY if key in named]
+
+
 # [V] with the device-specific steps [U]: radiofrequency energy can interfere with implanted devices.
 DEVICE_RADIOFREQUENCY_REVIEW: Final = (
     "Implanted device and radiofrequency energy: follow the ASPN 2023 guideline on RFA in patients with "
