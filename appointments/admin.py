@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import ClinicModelAdmin
+from clinic.core.admin import ClinicModelAdmin
 
 from . import selectors, services
 from .forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm

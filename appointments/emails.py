@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from clinic.clinical.procedure_safety import preparation_instructions
-from clinic.emails import email_queue
-from clinic.models import OutboundEmail
+from clinic.core.clinical.procedure_safety import preparation_instructions
+from clinic.core.emails import email_queue
+from clinic.core.models import OutboundEmail
 
 from . import selectors, tokens
 from .ics import appointment_ics

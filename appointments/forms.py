@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.models import ContactMethod, Location
-from clinic.selectors import active_locations
+from clinic.core.models import ContactMethod, Location
+from clinic.core.selectors import active_locations
 
 from . import services
 from .models import DAY_CODES, PLANNED_PROCEDURE_CHOICES, CancelReason, Physician, TimeWindow, VisitType

@@ -14,8 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.clinical.procedure_safety import PROCEDURES
-from clinic.models import ContactMethod
+from clinic.core.clinical.procedure_safety import PROCEDURES
+from clinic.core.models import ContactMethod
 
 PLANNED_PROCEDURE_CHOICES: Final = [(procedure.key, procedure.label) for procedure in PROCEDURES]
 

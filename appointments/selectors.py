@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.clinical import procedure_safety
-from clinic.models import Patient, SafetyScreenRecord
-from clinic.roles import FRONT_DESK
-from clinic.selectors import safety_screen_for_patient, with_safety_screen_result
+from clinic.core.clinical import procedure_safety
+from clinic.core.models import Patient, SafetyScreenRecord
+from clinic.core.roles import FRONT_DESK
+from clinic.core.selectors import safety_screen_for_patient, with_safety_screen_result
+from intake.models import Intake, IntakeStatus
+from intake.tokens import resume_url
+from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, Urgency
 
 from .models import (
     Appointment,
@@ -46,7 +49,6 @@ def with_intake_summary(requests: QuerySet[AppointmentRequest]) -> QuerySet[Appo
 
     One query for the whole list (correlated subqueries), whatever its length.
     """
-    from intake.models import Intake
 
     latest = Intake.objects.filter(patient=OuterRef("patient")).order_by("-created_at")
     requests = requests.annotate(
@@ -70,7 +72,6 @@ def queue_flag_labels(screen_result) -> list[str]:
 
 
 def intake_is_submitted(*, patient: Patient) -> bool:
-    from intake.models import Intake, IntakeStatus
 
     return Intake.objects.filter(
         patient=patient, status__in=[IntakeStatus.SUBMITTED, IntakeStatus.REVIEWED]
@@ -80,8 +81,6 @@ def intake_is_submitted(*, patient: Patient) -> bool:
 def intake_link(*, patient: Patient) -> str:
     """Where a patient finishes their intake: their own draft's resume link when it was started with
     this email, else the new-patient page (which starts one)."""
-    from intake.models import Intake, IntakeStatus
-    from intake.tokens import resume_url
 
     draft = (
         Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT, expires_at__gt=timezone.now())
@@ -95,8 +94,6 @@ def intake_link(*, patient: Patient) -> str:
 
 def patient_is_urgent(*, patient: Patient) -> bool:
     """Urgent in the booking queue: an urgent or red-flag referral, or an urgent intake red flag."""
-    from intake.models import Intake
-    from referrals.models import OPEN_STATUSES, Referral, Urgency
 
     referrals = Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES)
     if referrals.filter(urgency=Urgency.URGENT).exists() or referrals.exclude(red_flag_tier="").exists():
@@ -131,7 +128,6 @@ def procedure_defer_reasons(*, record: SafetyScreenRecord | None, planned_proced
 
 def referral_to_schedule(*, patient: Patient):
     """The patient's oldest accepted referral, which booking a visit moves to scheduled."""
-    from referrals.models import Referral, ReferralStatus
 
     return (
         Referral.objects.filter(patient=patient, status=ReferralStatus.ACCEPTED)
@@ -142,7 +138,6 @@ def referral_to_schedule(*, patient: Patient):
 
 def referral_to_mark_seen(*, patient: Patient):
     """The patient's oldest scheduled referral, which an attended visit moves to seen."""
-    from referrals.models import Referral, ReferralStatus
 
     return (
         Referral.objects.filter(patient=patient, status=ReferralStatus.SCHEDULED)

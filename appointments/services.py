@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.emails import email_withdraw_pending
-from clinic.models import ContactMethod, Location, Patient
-from clinic.services import patient_match_or_create
+from clinic.core.emails import email_withdraw_pending
+from clinic.core.models import ContactMethod, Location, Patient
+from clinic.core.services import patient_match_or_create
+from referrals.services import referral_mark_seen, referral_schedule
 
 from . import emails, selectors
 from .models import (
@@ -568,7 +569,6 @@ def referral_after_booking(*, patient: Patient, visit_at: datetime.datetime, by)
     referral = selectors.referral_to_schedule(patient=patient)
     if referral is None:
         return
-    from referrals.services import referral_schedule
 
     # Our booking email tells the patient; the referrals app tells the referrer.
     referral_schedule(referral=referral, visit_at=visit_at, by=by, notify_patient=False)
@@ -579,7 +579,6 @@ def referral_after_attended(*, patient: Patient, by) -> None:
     referral = selectors.referral_to_mark_seen(patient=patient)
     if referral is None:
         return
-    from referrals.services import referral_mark_seen
 
     referral_mark_seen(referral=referral, by=by)
 

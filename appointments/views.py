@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.clinical import procedure_safety
-from clinic.models import Patient
+from clinic.core.clinical import procedure_safety
+from clinic.core.links import LinkExpired, LinkInvalid
+from clinic.core.models import Patient
 
 from . import selectors, services, tokens
 from .forms import AppointmentRequestForm
@@ -38,7 +39,7 @@ def _known_patient(request) -> tuple[Patient | None, bool]:
         return None, True
     try:
         public_id = tokens.read_patient_token(token)
-    except (tokens.LinkExpired, tokens.LinkInvalid):
+    except (LinkExpired, LinkInvalid):
         return None, False
     patient = Patient.objects.filter(public_id=public_id).first()
     return patient, patient is not None
@@ -99,9 +100,9 @@ def check_email(request):
 def verify(request, token: str):
     try:
         public_id = tokens.read_verify_token(token)
-    except tokens.LinkExpired:
+    except LinkExpired:
         return _link_problem(request, expired=True)
-    except tokens.LinkInvalid:
+    except LinkInvalid:
         return _link_problem(request, expired=False)
     appointment_request = selectors.request_for_manage(public_id=public_id)
     if appointment_request is None:
@@ -119,9 +120,9 @@ def _managed_request(request, public_id, token):
     """(appointment request, None) when the link is good, else (None, the friendly error page)."""
     try:
         tokens.read_manage_token(token, public_id=public_id)
-    except tokens.LinkExpired:
+    except LinkExpired:
         return None, _link_problem(request, expired=True)
-    except tokens.LinkInvalid:
+    except LinkInvalid:
         return None, _link_problem(request, expired=False)
     appointment_request = selectors.request_for_manage(public_id=public_id)
     if appointment_request is None or appointment_request.status == RequestStatus.UNVERIFIED:

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clinic.clinical import medicines  # noqa: E402
+from clinic.core.clinical import medicines  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 

@@ -45,8 +45,8 @@ def main() -> None:
     from aiosmtpd.controller import Controller
     from django.db import transaction
 
-    from clinic.emails import email_queue
-    from clinic.models import OutboundEmail
+    from clinic.core.emails import email_queue
+    from clinic.core.models import OutboundEmail
 
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())

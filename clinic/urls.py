@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from appointments import views as appointment_views
+from clinic.core import views
 from intake import views as intake_views
 from referrals import views as referral_views
-
-from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),

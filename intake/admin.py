@@ -10,11 +10,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import PatientAdmin, ReadOnlyModelAdmin, StaffAlertInline
-from clinic.clinical.procedure_safety import DEVICES_BY_KEY
-from clinic.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
-from clinic.models import SafetyScreenRecord
-from clinic.templatetags.tiers import red_flag_findings
+from clinic.core.admin import ReadOnlyModelAdmin, StaffAlertInline
+from clinic.core.clinical.procedure_safety import DEVICES_BY_KEY
+from clinic.core.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
+from clinic.core.models import SafetyScreenRecord
+from clinic.core.templatetags.tiers import red_flag_findings
 
 from . import selectors, services
 from .forms import DN4ExaminationForm
@@ -410,22 +410,14 @@ class IntakeAdmin(ReadOnlyModelAdmin):
 
     @admin.action(description=_("Send the invitation email again"), permissions=["invite"])
     def send_invitation_again(self, request, queryset):
-        sent = 0
-        for intake in (
-            queryset.filter(status=IntakeStatus.DRAFT).exclude(patient=None).select_related("patient")
-        ):
-            services.intake_invite(patient=intake.patient, invited_by=request.user)
-            sent += 1
-        self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent)
+        drafts = queryset.filter(status=IntakeStatus.DRAFT).exclude(patient=None).select_related("patient")
+        patients_invite(self, request, [intake.patient for intake in drafts])
 
 
-@admin.action(description=_("Invite to complete the intake questionnaire"))
-def invite_to_intake(modeladmin, request, queryset):
-    if not request.user.has_perm("intake.add_intake"):
-        modeladmin.message_user(request, _("You may not invite patients."), messages.ERROR)
-        return
+def patients_invite(modeladmin, request, patients) -> None:
+    """Invite each patient (the rule is `services.intake_invite`) and say who could not be invited."""
     sent, refused = 0, []
-    for patient in queryset:
+    for patient in patients:
         try:
             services.intake_invite(patient=patient, invited_by=request.user)
             sent += 1
@@ -438,5 +430,10 @@ def invite_to_intake(modeladmin, request, queryset):
         )
 
 
-# The Patient admin belongs to clinic; the invitation is intake's, so intake adds the action.
-PatientAdmin.actions = [*(PatientAdmin.actions or []), invite_to_intake]
+@admin.action(description=_("Invite to complete the intake questionnaire"))
+def invite_to_intake(modeladmin, request, queryset):
+    """For the Patient admin (the staff layer adds it there)."""
+    if not request.user.has_perm("intake.add_intake"):
+        modeladmin.message_user(request, _("You may not invite patients."), messages.ERROR)
+        return
+    patients_invite(modeladmin, request, queryset)

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from clinic.clinical.procedure_safety import DEVICES_BY_KEY, devices_named_in
+from clinic.core.clinical.procedure_safety import DEVICES_BY_KEY, devices_named_in
 
 # Injection kinds on the Treatments step that give a steroid (a medial branch block and RFA do not).
 STEROID_INJECTION_KINDS = frozenset({"epidural_steroid", "facet_joint", "sacroiliac_joint", "joint"})

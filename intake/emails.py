@@ -3,8 +3,8 @@ content, free text or full names. Each is called inside the transaction of the c
 
 from django.utils import timezone
 
-from clinic.emails import email_queue
-from clinic.models import OutboundEmail
+from clinic.core.emails import email_queue
+from clinic.core.models import OutboundEmail
 
 from .models import Intake
 from .tokens import resume_url

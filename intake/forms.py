@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.clinical import medicines, procedure_safety, red_flags
-from clinic.clinical.medicines import DrugClass
-from clinic.uploads import IMAGE_TYPES, upload_validate
+from clinic.core.clinical import medicines, procedure_safety, red_flags
+from clinic.core.clinical.medicines import DrugClass
+from clinic.core.uploads import IMAGE_TYPES, upload_validate
 
 from .contradictions import find_contradictions
 from .instruments import Instrument
@@ -961,10 +961,8 @@ class ConsentForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_consent_name(self):
-        from .services import consent_name_matches
-
         typed = self.cleaned_data["consent_name"]
-        if not consent_name_matches(self.intake, typed):
+        if not self.intake.consent_name_matches(typed):
             raise ValidationError(
                 _("This must match your name as given in “About you”: %(name)s")
                 % {"name": self.intake.full_name}

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.models import ContactMethod, Language, SexAtBirth, StaffAlert
+from clinic.core.models import ContactMethod, Language, SexAtBirth, StaffAlert
 
 
 class IntakeStatus(models.TextChoices):
@@ -141,6 +141,14 @@ class Intake(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def consent_name_matches(self, typed: str) -> bool:
+        """The typed signature is the patient's name, whatever its case and spacing."""
+
+        def normal(text: str) -> str:
+            return " ".join(text.casefold().split())
+
+        return normal(typed) == normal(self.full_name)
+
     @property
     def is_editable(self) -> bool:
         return self.status == IntakeStatus.DRAFT
@@ -192,7 +200,7 @@ class Medication(models.Model):
     name = models.CharField(_("medicine"), max_length=200)
     dose = models.CharField(_("dose"), max_length=100, blank=True)
     frequency = models.CharField(_("how often"), max_length=100, blank=True)
-    # Read by clinic.clinical.medicines from the name as typed: drug_key is the row of the
+    # Read by clinic.core.clinical.medicines from the name as typed: drug_key is the row of the
     # procedure-safety table (blank for a drug outside the classes that matter there).
     drug_key = models.CharField(_("recognised drug"), max_length=50, blank=True)
     drug_class = models.CharField(_("antithrombotic class"), max_length=30, blank=True)

@@ -5,7 +5,7 @@ import uuid
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from clinic.models import Patient
+from clinic.core.models import Patient
 
 from .forms import (
     ARM_REGIONS,

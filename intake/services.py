@@ -16,16 +16,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
-from clinic.clinical import medicines, procedure_safety, red_flags
-from clinic.models import Patient, SafetyScreenRecord, StaffAlert
-from clinic.services import patient_match_or_create, safety_screen_store
-from clinic.uploads import IMAGE_TYPES, upload_store
-from referrals.services import referral_raise_priority
+from clinic.core.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
+from clinic.core.clinical import medicines, procedure_safety, red_flags
+from clinic.core.hooks import patient_red_flags_found
+from clinic.core.models import Patient, SafetyScreenRecord, StaffAlert
+from clinic.core.services import patient_match_or_create, safety_screen_store
+from clinic.core.uploads import IMAGE_TYPES, upload_store
 
 from . import emails
 from .contradictions import RECENT_STEROID_INJECTION, find_contradictions
-from .instruments import InvalidAnswers, dn4, instrument_unavailable_reason, score
+from .instruments import (
+    InvalidAnswers,
+    dn4,
+    get_instrument,
+    instrument_unavailable_reason,
+    score,
+    worded_instrument,
+)
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
 from .models import (
@@ -211,7 +218,7 @@ def intake_save_insurance(
     card_front: UploadedFile | None = None,
     card_back: UploadedFile | None = None,
 ) -> Intake:
-    """Card photos are checked by content (images only, size cap) by clinic.uploads; a bad one raises
+    """Card photos are checked by content (images only, size cap) by clinic.core.uploads; a bad one raises
     ValidationError and nothing of the step is saved."""
     with transaction.atomic():
         intake = _locked_draft(intake)
@@ -250,7 +257,7 @@ def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> I
 def intake_save_medications(
     *, intake: Intake, answers: dict[str, Any], medications: list[dict], allergies: list[dict]
 ) -> Intake:
-    """Replace the medication and allergy lists, each medicine read by `clinic.clinical.medicines`.
+    """Replace the medication and allergy lists, each medicine read by `clinic.core.clinical.medicines`.
 
     A name read through a typo ("Eliquiss") is stored as a near-match and counted by the safety
     screen (the safer reading) until the patient confirms it (`confirmed`, for the reading they were
@@ -398,13 +405,11 @@ def _raise_crisis(intake: Intake) -> None:
 
 
 def _instrument_version(code: str) -> str:
-    from .instruments import get_instrument
 
     return get_instrument(code).version
 
 
 def _wording_version(code: str) -> str:
-    from .instruments import get_instrument, worded_instrument
 
     if not get_instrument(code).licensed:
         return ""
@@ -431,12 +436,12 @@ def _refresh_red_flags(intake: Intake) -> None:
     intake.red_flag_tier = str(result.highest_tier or "")
     intake.save(update_fields=["red_flags", "red_flag_tier", "updated_at"])
     if result.needs_alert and intake.patient_id:
-        referral_raise_priority(patient=intake.patient, emergency=result.is_emergency)
+        patient_red_flags_found.send(sender=Intake, patient=intake.patient, emergency=result.is_emergency)
     staff_alert_raise_for_red_flags(subject=intake, result=result)
 
 
 def _raise_alert(intake: Intake, *, kind: str, tier: str, summary: str) -> StaffAlert:
-    """Once per intake, kind and tier (clinic.alerts holds the rule and the emails)."""
+    """Once per intake, kind and tier (clinic.core.alerts holds the rule and the emails)."""
     return staff_alert_raise(subject=intake, kind=kind, tier=tier, summary=summary)
 
 
@@ -497,13 +502,6 @@ def _refresh_safety(intake: Intake) -> None:
 # --- Submitting and after -------------------------------------------------------------------------
 
 
-def consent_name_matches(intake: Intake, typed: str) -> bool:
-    def normal(text: str) -> str:
-        return " ".join(text.casefold().split())
-
-    return normal(typed) == normal(intake.full_name)
-
-
 def _move(intake: Intake, to_status: str, *, actor: AbstractBaseUser | None = None, note: str = "") -> None:
     if to_status not in ALLOWED_MOVES[intake.status]:
         raise MoveNotAllowed(f"{intake.status} -> {to_status}")
@@ -527,7 +525,7 @@ def intake_submit(
         missing = [slug for slug in STEP_SLUGS if slug not in intake.completed_steps]
         if missing:
             raise IntakeIncomplete(missing)
-        if not consent_name_matches(intake, consent_name):
+        if not intake.consent_name_matches(consent_name):
             raise ValidationError(
                 {"consent_name": _("Type your full name exactly as: %s") % intake.full_name}
             )

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appointments.tokens import request_path_for_patient
-from clinic.clinical import medicines, red_flags
-from clinic.uploads import upload_response
+from clinic.core.clinical import medicines, red_flags
+from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_path
+from clinic.core.uploads import upload_response
 
 from . import selectors, services
 from .forms import (
@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import Intake, IntakeStatus, MedicationRecognition
 from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
-from .tokens import LinkExpired, LinkInvalid, read_resume_token, step_form_key, step_form_key_opens
+from .tokens import read_resume_token, step_form_key, step_form_key_opens
 
 SESSION_KEY = "intake_access"
 
@@ -259,7 +259,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
                 intake = _save(intake, step, form, formsets)
             except services.IntakeNotEditable:
                 return _closed_redirect(request, intake)
-            except ValidationError as error:  # a card photo refused by clinic.uploads
+            except ValidationError as error:  # a card photo refused by clinic.core.uploads
                 form.add_error("card_front" if step == "insurance" else None, error)
                 valid = False
         if valid:
@@ -404,7 +404,7 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _no_access(request)
     if intake.status == IntakeStatus.DRAFT:
         return redirect("intake:review", public_id=intake.public_id)
-    appointment_path = request_path_for_patient(intake.patient.public_id) if intake.patient_id else None
+    appointment_path = known_patient_request_path(intake.patient.public_id) if intake.patient_id else None
     return render(
         request,
         "intake/thanks.html",
@@ -418,7 +418,7 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @staff_member_required
 def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> HttpResponse:
-    """A card photo for staff allowed to view intakes; served by clinic.uploads with safe headers."""
+    """A card photo for staff allowed to view intakes; served by clinic.core.uploads with safe headers."""
     if not request.user.has_perm("intake.view_intake"):
         raise PermissionDenied
     intake = get_object_or_404(

@@ -14,9 +14,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.admin import ClinicModelAdmin, ReadOnlyModelAdmin, StaffAlertInline
-from clinic.clinical import red_flags as red_flag_rules
-from clinic.models import SafetyScreenRecord
+from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin, StaffAlertInline
+from clinic.core.clinical import red_flags as red_flag_rules
+from clinic.core.models import SafetyScreenRecord
 
 from . import selectors, services
 from .forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm

@@ -1,4 +1,4 @@
-"""The demo referring provider for a first run (called by clinic.demo). Idempotent."""
+"""The demo referring provider for a first run (called by clinic.staff.demo). Idempotent."""
 
 from django.contrib.auth.models import User
 from django.utils import timezone

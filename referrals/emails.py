@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clinic.emails import email_queue
-from clinic.models import OutboundEmail, Patient
+from clinic.core.emails import email_queue
+from clinic.core.models import OutboundEmail, Patient
 
 from .models import DeclineReason, Referral, ReferralEvent, ReferringProvider
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.clinical import procedure_safety, red_flags
-from clinic.models import Language, Location, SexAtBirth
+from clinic.core.clinical import procedure_safety, red_flags
+from clinic.core.models import Language, Location, SexAtBirth
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
 from .models import DeclineReason, ImagingType, ReferringProvider, RequestedService, Urgency

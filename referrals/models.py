@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.models import Language, SexAtBirth, StaffAlert
+from clinic.core.models import Language, SexAtBirth, StaffAlert
 
 
 class ReferringProvider(models.Model):
@@ -210,12 +210,12 @@ class Referral(models.Model):
 
     # The referrer's answers, as given: {question key: "yes" | "no" | "not_sure"}.
     red_flag_answers = models.JSONField(_("red-flag answers"), default=dict)
-    # Computed at submission by clinic.clinical.red_flags: [{"key", "tier", "concern", "finding"}].
+    # Computed at submission by clinic.core.clinical.red_flags: [{"key", "tier", "concern", "finding"}].
     red_flags = models.JSONField(_("red flags"), default=list, blank=True)
     red_flag_tier = models.CharField(_("highest red-flag tier"), max_length=10, blank=True)
     # {"blood_thinner", "blood_thinner_names", "devices": [...], "diabetes", "contrast_allergy"}
     safety_answers = models.JSONField(_("safety answers"), default=dict)
-    # Computed at submission by clinic.clinical.procedure_safety: [{"code", "label", "detail"}].
+    # Computed at submission by clinic.core.clinical.procedure_safety: [{"code", "label", "detail"}].
     safety_flags = models.JSONField(_("safety flags"), default=list, blank=True)
     alerts = GenericRelation(StaffAlert, related_query_name="referral")
 

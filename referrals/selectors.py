@@ -5,7 +5,7 @@ import uuid
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from clinic.models import Patient
+from clinic.core.models import Patient
 
 from .models import Referral, ReferralDocument, ReferralStatus, ReferringProvider
 

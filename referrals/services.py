@@ -14,17 +14,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.alerts import staff_alert_raise_for_red_flags
-from clinic.clinical import red_flags
-from clinic.models import Patient, SafetyScreenRecord, Upload
-from clinic.services import patient_create, safety_screen_store
+from clinic.core.alerts import staff_alert_raise_for_red_flags
+from clinic.core.clinical import red_flags
+from clinic.core.links import PROVIDER_EMAIL, LinkInvalid, link_open, link_sign
+from clinic.core.models import Patient, SafetyScreenRecord, Upload
+from clinic.core.services import patient_create, safety_screen_store
+from intake.services import intake_invite
 
 from . import emails
 from .models import (
@@ -46,8 +47,6 @@ from .selectors import referral_possible_duplicates
 User = get_user_model()
 logger = logging.getLogger(__name__)
 
-EMAIL_VERIFY_SALT = "referrals.provider-email"
-EMAIL_VERIFY_MAX_AGE = 60 * 60 * 24 * 3
 
 # The requested service as a procedure of the safety screen, where one service means one class of
 # bleeding risk. The others are screened without a procedure (device reviews are then raised).
@@ -63,14 +62,6 @@ class ReferralError(ValidationError):
 
 class ReferralTransitionError(ReferralError):
     """A status move that is not in the lifecycle graph."""
-
-
-class EmailLinkInvalid(Exception):
-    pass
-
-
-class EmailLinkExpired(Exception):
-    pass
 
 
 # --- Referring providers ---------------------------------------------------------------------------
@@ -103,9 +94,7 @@ def referring_provider_register(*, email: str, password: str, **profile: Any) ->
 
 
 def referring_provider_email_link(*, provider: ReferringProvider) -> str:
-    token = signing.dumps(
-        {"p": str(provider.public_id), "e": provider.user.email}, salt=EMAIL_VERIFY_SALT, compress=True
-    )
+    token = link_sign(PROVIDER_EMAIL, provider.public_id, address=provider.user.email)
     return settings.SITE_URL + reverse("referrals:verify_email", args=[token])
 
 
@@ -118,24 +107,14 @@ def referring_provider_send_email_verification(*, provider: ReferringProvider) -
 
 @transaction.atomic
 def referring_provider_confirm_email(*, token: str) -> ReferringProvider:
-    """Marks the address verified. Raises EmailLinkInvalid or EmailLinkExpired."""
-    try:
-        payload = signing.loads(token, salt=EMAIL_VERIFY_SALT, max_age=EMAIL_VERIFY_MAX_AGE)
-    except signing.SignatureExpired:
-        raise EmailLinkExpired from None
-    except (signing.BadSignature, ValueError, TypeError):
-        raise EmailLinkInvalid from None
-    try:
-        provider = (
-            ReferringProvider.objects.select_for_update()
-            .select_related("user")
-            .get(public_id=uuid.UUID(payload["p"]))
-        )
-    except (ReferringProvider.DoesNotExist, KeyError, ValueError, TypeError):
-        raise EmailLinkInvalid from None
+    """Marks the address verified. Raises LinkInvalid or LinkExpired (clinic.core.links)."""
+    link = link_open(PROVIDER_EMAIL, token)
+    provider = (
+        ReferringProvider.objects.select_for_update().select_related("user").filter(public_id=link.public_id)
+    ).first()
     # A link sent to an address the account no longer has verifies nothing.
-    if provider.user.email != payload.get("e"):
-        raise EmailLinkInvalid
+    if provider is None or not link.address or provider.user.email != link.address:
+        raise LinkInvalid
     if provider.email_verified_at is None:
         provider.email_verified_at = timezone.now()
         provider.save(update_fields=["email_verified_at"])
@@ -161,7 +140,7 @@ def referring_provider_verify(*, provider: ReferringProvider, by) -> bool:
 def referral_red_flags(
     *, red_flag_answers: dict[str, str], date_of_birth: date | None, pain_onset: date | None
 ) -> red_flags.RedFlagResult:
-    """The red-flag rules of clinic.clinical applied to a referral's answers (nothing re-implemented)."""
+    """The red-flag rules of clinic.core.clinical applied to a referral's answers (nothing re-implemented)."""
     onset = pain_onset if pain_onset and date_of_birth and pain_onset >= date_of_birth else None
     return red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=onset)
 
@@ -377,8 +356,6 @@ def referral_accept(
     # The referrer's screen now belongs to the patient, until the patient's own intake replaces it.
     _store_safety_screen(locked)
     if patient.email:
-        from intake.services import intake_invite
-
         intake_invite(patient=patient, invited_by=by)
     emails.email_referral_accepted(referral=locked, event=event)
     return event
@@ -522,3 +499,8 @@ def referral_raise_priority(*, patient: Patient, emergency: bool) -> int:
     return Referral.objects.filter(
         patient=patient, status__in=OPEN_STATUSES, queue_priority__gt=priority
     ).update(queue_priority=priority)
+
+
+def referral_raise_priority_for_red_flags(*, patient: Patient, emergency: bool, **_signal: Any) -> None:
+    """Receiver of clinic.core.hooks.patient_red_flags_found (connected in ReferralsConfig.ready)."""
+    referral_raise_priority(patient=patient, emergency=emergency)

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.models import Upload
-from clinic.uploads import DOCUMENT_TYPES, upload_response, upload_store
+from clinic.core.links import LinkExpired, LinkInvalid
+from clinic.core.models import Upload
+from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store
 
 from . import selectors, services
 from .forms import (
@@ -96,9 +97,9 @@ def register(request):
 def verify_email(request, token: str):
     try:
         services.referring_provider_confirm_email(token=token)
-    except services.EmailLinkExpired:
+    except LinkExpired:
         return render(request, "referrals/verify_email_failed.html", {"expired": True}, status=400)
-    except services.EmailLinkInvalid:
+    except LinkInvalid:
         return render(request, "referrals/verify_email_failed.html", {"expired": False}, status=400)
     messages.success(request, _("Thank you: your email address is confirmed."))
     if selectors.referring_provider_for_user(request.user):

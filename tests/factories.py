@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
-from clinic.models import Location, OutboundEmail, Patient, Upload
+from clinic.core.models import Location, OutboundEmail, Patient, Upload
 
 
 class PatientFactory(DjangoModelFactory):
@@ -119,7 +119,7 @@ def _valid_npi(n: int) -> str:
 
 
 def _red_flag_keys() -> list[str]:
-    from clinic.clinical.red_flags import QUESTIONS
+    from clinic.core.clinical.red_flags import QUESTIONS
 
     return [question.key for question in QUESTIONS]
 
@@ -245,7 +245,7 @@ class AppointmentRequestFactory(DjangoModelFactory):
 def stored_safety_screen(patient, *, source="intake", source_id=None, **inputs):
     """The patient's stored safety screen, computed by the one service from `screen()` arguments
     (no arguments: a screen with nothing to defer)."""
-    from clinic.services import safety_screen_store
+    from clinic.core.services import safety_screen_store
 
     return safety_screen_store(
         source=source, source_id=source_id or uuid.uuid4(), patient=patient, inputs=inputs

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def sync_roles(apps, schema_editor):
-    from clinic.roles import sync_roles as sync
+    from clinic.core.roles import sync_roles as sync
 
     sync(apps)
 

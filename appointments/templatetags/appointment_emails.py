@@ -2,7 +2,7 @@
 
 from django import template
 
-from clinic.clinical import procedure_safety
+from clinic.core.clinical import procedure_safety
 
 register = template.Library()
 

@@ -59,10 +59,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "phonenumber_field",
     "axes",
-    "clinic",
+    "clinic.core",
     "intake",
     "referrals",
     "appointments",
+    "clinic.staff",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clinic.context_processors.clinic",
+                "clinic.core.context_processors.clinic",
             ],
         },
     },
@@ -152,8 +153,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Usernames are compared case-insensitively, so "Ana@x" and "ana@x" count as one.
-AXES_USERNAME_CALLABLE = "clinic.lockout.lockout_username"
-AXES_LOCKOUT_CALLABLE = "clinic.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "clinic.core.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "clinic.core.lockout.lockout_response"
 # Axes masks passwords always; usernames (emails) and addresses are masked in its log lines too.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
@@ -269,9 +270,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "clinic.tasks.outbox_sweep_task", "schedule": OUTBOX_SWEEP_SECONDS},
+    "outbox-sweep": {"task": "clinic.outbox.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "staff-alert-escalation": {
-        "task": "clinic.tasks.staff_alerts_escalate_task",
+        "task": "clinic.alerts.escalate",
         "schedule": STAFF_ALERT_ESCALATION_SWEEP_SECONDS,
     },
     "appointment-reminders": {

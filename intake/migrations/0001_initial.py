@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def sync_staff_roles(apps, schema_editor):
-    from clinic.roles import sync_roles
+    from clinic.core.roles import sync_roles
 
     sync_roles(apps)
 

@@ -51,7 +51,7 @@ def copy_alerts_to_clinic(apps, schema_editor):
 
 
 def sync_staff_roles(apps, schema_editor):
-    from clinic.roles import sync_roles
+    from clinic.core.roles import sync_roles
 
     sync_roles(apps)
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from clinic.roles import sync_roles as sync
+    from clinic.core.roles import sync_roles as sync
 
     sync(apps)
 

@@ -1,6 +1,6 @@
 from django import template
 
-from clinic.clinical import medicines
+from clinic.core.clinical import medicines
 
 register = template.Library()
 

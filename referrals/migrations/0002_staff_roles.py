@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def sync_staff_roles(apps, schema_editor):
-    from clinic.roles import sync_roles
+    from clinic.core.roles import sync_roles
 
     sync_roles(apps)
 

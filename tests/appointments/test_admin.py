@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment, AppointmentStatus, RequestStatus
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from tests.factories import (
     AppointmentRequestFactory,
     IntakeFactory,

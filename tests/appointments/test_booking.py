@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from appointments import services, tokens
 from appointments.models import AppointmentStatus, RequestStatus
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from tests.factories import (
     AppointmentRequestFactory,
     LocationFactory,
@@ -277,7 +277,7 @@ def test_manage_page_shows_the_booked_visit_with_a_bounded_number_of_queries(
 
 
 def test_staff_emails_fall_back_to_the_front_desk_group(location, physician, settings):
-    from clinic.roles import FRONT_DESK
+    from clinic.core.roles import FRONT_DESK
 
     settings.CLINIC_STAFF_EMAILS = []
     StaffUserFactory(email="frontdesk@clinic.example", role=FRONT_DESK)

@@ -7,7 +7,7 @@ from icalendar import Calendar
 from appointments import services
 from appointments.ics import appointment_ics
 from appointments.models import LocationHours, Physician
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from tests.factories import AppointmentRequestFactory, PatientFactory
 
 from .conftest import local_slot

@@ -6,8 +6,8 @@ from django.core import mail
 
 from appointments import services
 from appointments.tasks import appointment_reminders_task
-from clinic.emails import email_send, outbox_sweep
-from clinic.models import OutboundEmail
+from clinic.core.emails import email_send, outbox_sweep
+from clinic.core.models import OutboundEmail
 from intake.tokens import resume_url
 from tests.factories import AppointmentRequestFactory, IntakeFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from appointments import services, tokens
 from appointments.models import AppointmentEvent, AppointmentRequest, RequestStatus
-from clinic.models import OutboundEmail, Patient
+from clinic.core.models import OutboundEmail, Patient
 from tests.factories import AppointmentRequestFactory, LocationFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from appointments import services
 from appointments.models import Appointment, AppointmentEvent, RequestStatus, SafetyOverride
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from tests.factories import AppointmentRequestFactory, StaffUserFactory, stored_safety_screen
 
 from .conftest import local_slot

@@ -3,8 +3,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from clinic.demo import DEMO_STAFF
-from clinic.models import Location
+from clinic.core.models import Location
+from clinic.staff.demo import DEMO_STAFF
 from referrals.demo import DEMO_REFERRER_EMAIL, DEMO_REFERRER_PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ def test_the_lockout_page_has_no_password_and_the_attempt_record_masks_it(client
 def test_a_clinic_administrator_unlocks_a_locked_out_colleague(client):
     from axes.models import AccessAttempt
 
-    from clinic.roles import CLINIC_ADMINISTRATOR
+    from clinic.core.roles import CLINIC_ADMINISTRATOR
 
     staff = StaffUserFactory()
     for _ in range(5):

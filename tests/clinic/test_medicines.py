@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic.clinical import medicines
-from clinic.clinical.medicines import Status, read_medicine
-from clinic.clinical.procedure_safety import recognise_allergy, recognise_medication, screen
+from clinic.core.clinical import medicines
+from clinic.core.clinical.medicines import Status, read_medicine
+from clinic.core.clinical.procedure_safety import recognise_allergy, recognise_medication, screen
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -117,7 +117,7 @@ def test_importing_the_module_does_not_load_the_dictionary(tmp_path):
     import sys
 
     code = (
-        "import sys, clinic.clinical.medicines as m, clinic.clinical.procedure_safety;"
+        "import sys, clinic.core.clinical.medicines as m, clinic.core.clinical.procedure_safety;"
         "print(m.vocabulary.cache_info().currsize, 'drug_named_entity_recognition' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

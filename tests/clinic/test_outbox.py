@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.emails import email_queue, email_retry, email_send, outbox_sweep
-from clinic.models import OutboundEmail
+from clinic.core.emails import email_queue, email_retry, email_send, outbox_sweep
+from clinic.core.models import OutboundEmail
 from tests.factories import OutboundEmailFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
-from clinic.models import Patient
-from clinic.services import patient_match_or_create
+from clinic.core.models import Patient
+from clinic.core.services import patient_match_or_create
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

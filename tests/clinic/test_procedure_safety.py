@@ -7,10 +7,10 @@ from django.utils.functional import Promise
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from clinic.clinical import medicines
-from clinic.clinical.evidence import Evidence
-from clinic.clinical.medicines import Status
-from clinic.clinical.procedure_safety import (
+from clinic.core.clinical import medicines
+from clinic.core.clinical.evidence import Evidence
+from clinic.core.clinical.medicines import Status
+from clinic.core.clinical.procedure_safety import (
     ALLERGY_CATEGORIES,
     ANTITHROMBOTIC_TABLE,
     BLEEDING_HISTORY,

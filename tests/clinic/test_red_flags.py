@@ -7,8 +7,8 @@ from django.utils.functional import Promise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.clinical.evidence import Evidence
-from clinic.clinical.red_flags import (
+from clinic.core.clinical.evidence import Evidence
+from clinic.core.clinical.red_flags import (
     ANSWERS_THAT_COUNT_AS_YES,
     COMBINED_RED_FLAGS,
     CRISIS_RESOURCES,

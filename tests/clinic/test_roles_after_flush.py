@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from clinic.roles import ROLE_PERMISSIONS
+from clinic.core.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,10 +5,10 @@ import uuid
 import pytest
 import time_machine
 
-from clinic.clinical.procedure_safety import RULES_VERSION
-from clinic.clinical.red_flags import QUESTIONS
-from clinic.models import SafetyScreenRecord
-from clinic.selectors import safety_screen_for_patient
+from clinic.core.clinical.procedure_safety import RULES_VERSION
+from clinic.core.clinical.red_flags import QUESTIONS
+from clinic.core.models import SafetyScreenRecord
+from clinic.core.selectors import safety_screen_for_patient
 from intake import services as intake_services
 from referrals.services import referral_accept, referral_submit
 from tests.factories import (
@@ -140,7 +140,7 @@ def test_the_intake_and_referral_pages_show_the_stored_screen_defer_first_with_i
 ):
     from django.urls import reverse
 
-    from clinic.roles import CLINICIAN
+    from clinic.core.roles import CLINICIAN
     from tests.factories import ReferralFactory
 
     client.force_login(StaffUserFactory(role=CLINICIAN))

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
-from clinic.alerts import staff_alert_acknowledge
-from clinic.emails import render_email
-from clinic.models import OutboundEmail
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN
-from clinic.tasks import staff_alerts_escalate_task
+from clinic.core.alerts import staff_alert_acknowledge
+from clinic.core.emails import render_email
+from clinic.core.models import OutboundEmail
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN
+from clinic.core.tasks import staff_alerts_escalate_task
 from intake import services as intake_services
 from tests.factories import IntakeFactory, ReferralFactory, StaffAlertFactory, StaffUserFactory
 
@@ -157,9 +157,7 @@ def test_without_a_second_list_the_clinic_administrators_hear_of_the_escalation(
 
 def test_the_escalation_runs_on_beat(settings):
     entry = next(
-        entry
-        for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "clinic.tasks.staff_alerts_escalate_task"
+        entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == "clinic.alerts.escalate"
     )
     assert entry["schedule"] <= 60
 

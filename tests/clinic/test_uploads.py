@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clinic.uploads import IMAGE_TYPES, upload_response, upload_store
+from clinic.core.uploads import IMAGE_TYPES, upload_response, upload_store
 from tests.factories import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from tests.factories import IntakeFactory, ReferralFactory, StaffAlertFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

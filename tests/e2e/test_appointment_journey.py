@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from appointments import services
 from appointments.models import AppointmentRequest, AppointmentStatus
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from tests.factories import LocationFactory, PhysicianFactory, open_every_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic.clinical import red_flags
-from clinic.models import OutboundEmail
+from clinic.core.clinical import red_flags
+from clinic.core.models import OutboundEmail
 from intake.models import Intake, IntakeStatus
 from tests.factories import StaffUserFactory
 

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from clinic.clinical import red_flags
-from clinic.roles import FRONT_DESK
+from clinic.core.clinical import red_flags
+from clinic.core.roles import FRONT_DESK
 from referrals.models import Referral
 from tests.factories import PDF_BYTES, StaffUserFactory
 

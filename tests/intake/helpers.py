@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from clinic.clinical import red_flags
+from clinic.core.clinical import red_flags
 from intake.forms import THERAPIES
 from intake.selectors import chosen_instruments
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from clinic.models import SafetyScreenRecord
+from clinic.core.models import SafetyScreenRecord
 from intake.tokens import resume_url
 from tests.factories import IntakeFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from intake.instruments.dn4 import INTERVIEW_KEYS
 from intake.models import InstrumentResponse, IntakeEvent, IntakeStatus
 from tests.factories import IntakeFactory, StaffUserFactory

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from intake.models import Intake, IntakeStatus
 from intake.services import intake_invite
 from tests.factories import PatientFactory, StaffUserFactory

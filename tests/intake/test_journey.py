@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from clinic.emails import render_email
-from clinic.models import OutboundEmail, Patient, StaffAlert
+from clinic.core.emails import render_email
+from clinic.core.models import OutboundEmail, Patient, StaffAlert
 from intake.models import Intake, IntakeStatus
 from intake.tokens import resume_url
 from referrals.models import QueuePriority

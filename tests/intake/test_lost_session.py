@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from intake.models import Intake
 from intake.tokens import resume_url
 from tests.factories import IntakeFactory

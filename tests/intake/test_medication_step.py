@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.roles import CLINICIAN
+from clinic.core.roles import CLINICIAN
 from intake.models import IntakeStatus, MedicationRecognition
 from intake.tokens import resume_url
 from tests.factories import IntakeFactory, StaffUserFactory

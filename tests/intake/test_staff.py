@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.alerts import staff_alert_acknowledge
-from clinic.models import OutboundEmail, StaffAlert
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.alerts import staff_alert_acknowledge
+from clinic.core.models import OutboundEmail, StaffAlert
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from intake import services
 from intake.models import InstrumentResponse, Intake, IntakeStatus, Medication
 from intake.tasks import intake_drafts_task
@@ -149,6 +149,21 @@ def test_front_desk_invites_patients_from_the_patient_list(client):
     assert b"1 invitation sent." in response.content
     assert b"no email address" in response.content
     assert Intake.objects.get().patient == patients[0]
+    assert OutboundEmail.objects.filter(template="intake-invitation").count() == 1
+
+
+def test_sending_an_invitation_again_skips_a_patient_with_no_email_and_says_so(client):
+    client.force_login(StaffUserFactory(role=FRONT_DESK))
+    reachable = IntakeFactory(patient=PatientFactory())
+    unreachable = IntakeFactory(patient=PatientFactory(email=""))
+    response = client.post(
+        reverse("admin:intake_intake_changelist"),
+        {"action": "send_invitation_again", "_selected_action": [reachable.pk, unreachable.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert b"1 invitation sent." in response.content
+    assert unreachable.patient.initials.encode() in response.content
     assert OutboundEmail.objects.filter(template="intake-invitation").count() == 1
 
 

@@ -7,7 +7,7 @@ refused; an emergency answer stops the questionnaire on a page that is the guida
 import pytest
 from django.urls import reverse
 
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from intake.tokens import resume_url
 from tests.factories import IntakeFactory
 

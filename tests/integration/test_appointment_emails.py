@@ -15,7 +15,7 @@ from faker import Faker
 from appointments import services
 from appointments.models import AppointmentRequest
 from appointments.tasks import appointment_reminders_task
-from clinic.models import OutboundEmail
+from clinic.core.models import OutboundEmail
 from tests.appointments.conftest import calendar_part
 from tests.factories import AppointmentRequestFactory, LocationFactory, PhysicianFactory, open_every_day
 

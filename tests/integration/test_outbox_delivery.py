@@ -6,9 +6,8 @@ import pytest
 from django.db import transaction
 from faker import Faker
 
-from clinic.emails import email_test_message
-from clinic.models import OutboundEmail
-from clinic.tasks import send_outbound_email
+from clinic.core.emails import email_test_message, send_outbound_email
+from clinic.core.models import OutboundEmail
 from tests.factories import OutboundEmailFactory
 
 from .conftest import wait_for

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from faker import Faker
 
-from clinic.alerts import staff_alert_acknowledge
-from clinic.models import StaffAlert
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN
+from clinic.core.alerts import staff_alert_acknowledge
+from clinic.core.models import StaffAlert
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN
 from intake import services
 from tests.factories import IntakeFactory, StaffUserFactory
 

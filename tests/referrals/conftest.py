@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clinic.clinical import red_flags
+from clinic.core.clinical import red_flags
 from tests.factories import PDF_BYTES, PNG_BYTES, ReferringProviderFactory
 
 VALID_NPI = "1234567893"

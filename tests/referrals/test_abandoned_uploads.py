@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Upload
+from clinic.core.models import Upload
 from referrals import services
 from referrals.models import Referral
 from referrals.tasks import discard_abandoned_uploads_task

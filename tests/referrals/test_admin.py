@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Patient
-from clinic.roles import CLINIC_ADMINISTRATOR, FRONT_DESK
+from clinic.core.models import Patient
+from clinic.core.roles import CLINIC_ADMINISTRATOR, FRONT_DESK
 from referrals.models import QueuePriority, Referral
 from tests.factories import (
     LocationFactory,

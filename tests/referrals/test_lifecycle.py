@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clinic.models import Patient
+from clinic.core.models import Patient
 from intake.models import Intake
 from referrals import services
 from referrals.models import ALLOWED_MOVES, ReferralStatus

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
-from referrals import services
+from clinic.core.links import PROVIDER_EMAIL
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from referrals.forms import ReferralForm
 from tests.factories import PDF_BYTES, ReferralDocumentFactory, ReferringProviderFactory, StaffUserFactory
 
@@ -80,15 +80,17 @@ def garbage_payloads():
 
 
 def bad_email_tokens():
-    salt = services.EMAIL_VERIFY_SALT
+    salt = PROVIDER_EMAIL.salt
     return [
         "x",
         HUGE[:1000],
-        signing.dumps({"p": "not-a-uuid", "e": "a@b.c"}, salt=salt),
+        signing.dumps(["not-a-uuid", "a@b.c"], salt=salt),
         signing.dumps({"e": "a@b.c"}, salt=salt),
-        signing.dumps(["a", "list"], salt=salt),
-        signing.dumps({"p": str(uuid.uuid4()), "e": "a@b.c"}, salt=salt),
-        signing.dumps({"p": 5}, salt="another-salt"),
+        signing.dumps(["a", "list", "of three"], salt=salt),
+        signing.dumps([str(uuid.uuid4()), "a@b.c"], salt=salt),
+        signing.dumps([str(uuid.uuid4()), 5], salt=salt),
+        signing.dumps(str(uuid.uuid4()), salt=salt),
+        signing.dumps(str(uuid.uuid4()), salt="another-salt"),
     ]
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from clinic.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
 from referrals.models import Referral
 from tests.factories import ReferralDocumentFactory, ReferringProviderFactory, StaffUserFactory
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from clinic.emails import render_email
-from clinic.models import OutboundEmail, StaffAlert
-from clinic.roles import CLINICIAN
+from clinic.core.emails import render_email
+from clinic.core.models import OutboundEmail, StaffAlert
+from clinic.core.roles import CLINICIAN
 from intake import services as intake_services
 from referrals.models import Referral
 from tests.factories import IntakeFactory, StaffUserFactory

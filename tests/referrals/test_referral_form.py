@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from clinic.models import Upload
+from clinic.core.models import Upload
 from referrals.models import QueuePriority, Referral, ReferralEvent
 from tests.factories import ReferringProviderFactory
 
@@ -39,7 +39,7 @@ def test_a_complete_referral_with_documents_is_submitted_and_acknowledged(
         "scan.png",
     ]
     assert ReferralEvent.objects.filter(referral=referral, to_status="submitted").count() == 1
-    # The safety screen of clinic.clinical ran on the answers.
+    # The safety screen of clinic.core.clinical ran on the answers.
     codes = {flag["code"] for flag in referral.safety_flags}
     assert {"drug:apixaban", "device:pacemaker", "diabetes"} <= codes
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.roles import FRONT_DESK
+from clinic.core.roles import FRONT_DESK
 from referrals import services
 from referrals.models import Referral
 from tests.factories import PatientFactory, ReferralFactory, StaffUserFactory

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clinic.roles import CLINICIAN
+from clinic.core.roles import CLINICIAN
 from intake import services as intake_services
 from referrals.models import Referral
 from tests.factories import IntakeFactory, StaffUserFactory

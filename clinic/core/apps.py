@@ -12,8 +12,11 @@ def _keep_staff_roles_in_step(sender, apps=global_apps, **kwargs):
     sync_roles(apps)
 
 
-class ClinicConfig(AppConfig):
-    name = "clinic"
+class CoreConfig(AppConfig):
+    """The shared core: its models keep the app label `clinic` they were created with."""
+
+    name = "clinic.core"
+    label = "clinic"
     verbose_name = _("Clinic")
 
     def ready(self) -> None:

@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import StaffAlert
+from appointments.models import AppointmentRequest, RequestStatus
+from clinic.core.models import StaffAlert
+from intake.models import Intake, IntakeStatus
+from referrals.models import Referral
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,6 @@ def _unacknowledged_alerts(tier: str) -> Callable[[], QuerySet]:
 
 def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
     def items() -> QuerySet:
-        from referrals.models import Referral
 
         referrals = Referral.objects.filter(status__in=statuses)
         if older_than_days:
@@ -46,13 +48,11 @@ def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySe
 
 
 def _intakes_to_review() -> QuerySet:
-    from intake.models import Intake, IntakeStatus
 
     return Intake.objects.filter(status=IntakeStatus.SUBMITTED)
 
 
 def _requests_to_book() -> QuerySet:
-    from appointments.models import AppointmentRequest, RequestStatus
 
     return AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
 

@@ -15,10 +15,10 @@ from typing import Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from clinic.clinical import medicines
-from clinic.clinical.evidence import Evidence
-from clinic.clinical.medicines import DrugClass
-from clinic.clinical.phrases import PhraseFinder
+from clinic.core.clinical import medicines
+from clinic.core.clinical.evidence import Evidence
+from clinic.core.clinical.medicines import DrugClass
+from clinic.core.clinical.phrases import PhraseFinder
 
 # --- 11a. Procedure bleeding-risk class -------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 from django import template
 
-from clinic.worklists import staff_worklists
+from clinic.staff.worklists import staff_worklists
 
 register = template.Library()
 

@@ -4,7 +4,7 @@
 
 from django import template
 
-from clinic.clinical.red_flags import (
+from clinic.core.clinical.red_flags import (
     STAFF_ALERT_TIERS,
     TIER_ACTIONS,
     TIER_LABELS,

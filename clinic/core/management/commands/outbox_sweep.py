@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from clinic.emails import outbox_sweep
+from clinic.core.emails import outbox_sweep
 
 
 class Command(BaseCommand):

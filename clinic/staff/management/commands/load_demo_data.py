@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.demo import demo_data_load
+from clinic.staff.demo import demo_data_load
 
 
 class Command(BaseCommand):

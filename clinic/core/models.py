@@ -181,7 +181,7 @@ class StaffAlert(models.Model):
         PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 (thoughts of self-harm)")
 
     class Tier(models.TextChoices):
-        # The red-flag tiers that alert (clinic.clinical.red_flags), in that module's words.
+        # The red-flag tiers that alert (clinic.core.clinical.red_flags), in that module's words.
         EMERGENCY = RedFlagTier.EMERGENCY.value, TIER_LABELS[RedFlagTier.EMERGENCY]
         URGENT = RedFlagTier.URGENT.value, TIER_LABELS[RedFlagTier.URGENT]
 
@@ -222,7 +222,7 @@ class StaffAlert(models.Model):
 class SafetyScreenRecord(models.Model):
     """The stored pre-procedure safety screen of one intake or one referral.
 
-    Computed by `clinic.services.safety_screen_store` from `inputs` (the `procedure_safety.screen`
+    Computed by `clinic.core.services.safety_screen_store` from `inputs` (the `procedure_safety.screen`
     arguments) and read by everything that shows or uses the screen, so a page, the booking check
     and the preparation instructions always agree. `rules_version` says which rules produced it.
     """

@@ -13,7 +13,7 @@ from typing import Final, NamedTuple
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from clinic.clinical.evidence import Evidence
+from clinic.core.clinical.evidence import Evidence
 
 
 class Tier(enum.StrEnum):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.core.validators import validate_email
 
-from clinic.emails import email_test_message
+from clinic.core.emails import email_test_message
 
 
 class Command(BaseCommand):

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from .models import Location
-from .roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from appointments.models import LocationHours, Physician
+from clinic.core.models import Location
+from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from referrals.demo import demo_referring_provider_load
 
 DEMO_LOCATIONS = [
     {
@@ -69,7 +71,6 @@ DEMO_LOCATION_HOURS = {
 
 
 def _demo_appointments_setup(locations: dict[str, Location]) -> None:
-    from appointments.models import LocationHours, Physician
 
     for data in DEMO_PHYSICIANS:
         physician, _created = Physician.objects.get_or_create(
@@ -112,7 +113,6 @@ def demo_data_load() -> list[DemoLogin]:
 
 
 def _demo_referring_provider() -> DemoLogin:
-    from referrals.demo import demo_referring_provider_load
 
     username, password = demo_referring_provider_load()
     return DemoLogin("Referring provider (sign in at /referrals/sign-in/)", username, password)

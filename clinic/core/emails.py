@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -54,8 +55,6 @@ def email_queue(
 
 def email_publish(*, email_id: int) -> bool:
     """Hand an email to the broker. False when the broker is unreachable: the sweeper retries."""
-    from .tasks import send_outbound_email
-
     queued = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING)
     queued.update(last_queued_at=timezone.now())
     try:
@@ -207,3 +206,9 @@ def email_test_message(*, to: str) -> OutboundEmail:
         context={"requested_at": sent_at.isoformat()},
         idempotency_key=f"test-message:{to}:{sent_at.isoformat()}",
     )
+
+
+@shared_task(name="clinic.outbox.send", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_outbound_email(email_id: int) -> str:
+    """The worker's side of the outbox (queued by `email_publish`, found by the sweeper)."""
+    return email_send(email_id=email_id).reason
