@@ -1,27 +1,24 @@
+"""The intake list and the intake page: read-only, with the flags, scores and answers staff need."""
+
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.core.admin import ReadOnlyModelAdmin, StaffAlertInline
+from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical.procedure_safety import DEVICES_BY_KEY
 from clinic.core.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
 from clinic.core.models import SafetyScreenRecord
 from clinic.core.templatetags.tiers import red_flag_findings
+from intake import selectors, services
+from intake.instruments import dn4
+from intake.instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
+from intake.models import Intake, IntakeEvent, IntakeStatus
+from intake.views import card_url
 
-from . import selectors, services
-from .forms import DN4ExaminationForm
-from .instruments import dn4, worded_instrument
-from .instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
-from .models import Intake, IntakeEvent, IntakeStatus
-from .views import card_url
+from .actions import patients_invite
+from .pages import IntakePages
 
 HEADLINE_CODES = ("peg", "phq9", "gad7", "odi", "ndi", "start_back", "promis_pi_4a")
 
@@ -70,7 +67,7 @@ class IntakeEventInline(ReadOnlyInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(ReadOnlyModelAdmin):
+class IntakeAdmin(IntakePages):
     """Read-only for everyone: the patient's answers are changed only by the patient, through services."""
 
     list_display = ["name", "date_of_birth", "status", "submitted_at", "flags", "headline_scores"]
@@ -148,61 +145,6 @@ class IntakeAdmin(ReadOnlyModelAdmin):
                 messages.WARNING,
             )
         return super().changelist_view(request, extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/dn4-examination/",
-                self.admin_site.admin_view(self.dn4_examination_view),
-                name="intake_intake_dn4_examination",
-            ),
-            *super().get_urls(),
-        ]
-
-    def dn4_examination_view(self, request, object_id):
-        """The clinician enters DN4 items 8-10 at the visit; items 1-7 are the patient's interview."""
-        if not request.user.has_perm("intake.examine_intake"):
-            raise PermissionDenied
-        try:
-            intake = self.get_queryset(request).get(pk=unquote(object_id))
-        except (Intake.DoesNotExist, ValidationError, ValueError):
-            raise Http404("No such intake.") from None
-        unavailable = instrument_unavailable_reason(dn4.CODE)
-        form = None
-        if not unavailable:
-            form = DN4ExaminationForm(
-                request.POST if request.method == "POST" else None, instrument=worded_instrument(dn4.CODE)
-            )
-            if request.method == "POST" and form.is_valid():
-                try:
-                    response = services.intake_record_dn4_examination(
-                        intake=intake, examination=form.examination(), recorded_by=request.user
-                    )
-                except ValidationError as error:
-                    for message in error.messages:
-                        form.add_error(None, message)
-                else:
-                    self.message_user(
-                        request,
-                        _("DN4 recorded: %(total)s/10 (%(band)s).")
-                        % {"total": response.display_total, "band": response.band},
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:intake_intake_change", intake.pk)
-        interview = next((r for r in intake.responses.all() if r.code == dn4.INTERVIEW_CODE), None)
-        return TemplateResponse(
-            request,
-            "admin/intake/intake/dn4_examination.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": intake,
-                "title": _("DN4 examination (items 8-10)"),
-                "form": form,
-                "unavailable": unavailable,
-                "interview": interview,
-            },
-        )
 
     def has_review_permission(self, request):
         return request.user.has_perm("intake.review_intake")
@@ -412,28 +354,3 @@ class IntakeAdmin(ReadOnlyModelAdmin):
     def send_invitation_again(self, request, queryset):
         drafts = queryset.filter(status=IntakeStatus.DRAFT).exclude(patient=None).select_related("patient")
         patients_invite(self, request, [intake.patient for intake in drafts])
-
-
-def patients_invite(modeladmin, request, patients) -> None:
-    """Invite each patient (the rule is `services.intake_invite`) and say who could not be invited."""
-    sent, refused = 0, []
-    for patient in patients:
-        try:
-            services.intake_invite(patient=patient, invited_by=request.user)
-            sent += 1
-        except ValidationError:
-            refused.append(patient.initials)
-    modeladmin.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent)
-    if refused:
-        modeladmin.message_user(
-            request, _("Not invited (no email address): %s") % ", ".join(refused), messages.WARNING
-        )
-
-
-@admin.action(description=_("Invite to complete the intake questionnaire"))
-def invite_to_intake(modeladmin, request, queryset):
-    """For the Patient admin (the staff layer adds it there)."""
-    if not request.user.has_perm("intake.add_intake"):
-        modeladmin.message_user(request, _("You may not invite patients."), messages.ERROR)
-        return
-    patients_invite(modeladmin, request, queryset)
