@@ -1,27 +1,21 @@
-"""The front desk's referral queue and referral page. Every action calls a service in services.py."""
+"""The referral queue (filters, columns, search) and the referring providers' list."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin, StaffAlertInline
+from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical import red_flags as red_flag_rules
-from clinic.core.models import SafetyScreenRecord
+from referrals import services
+from referrals.models import Referral, ReferralStatus, ReferringProvider
 
-from . import selectors, services
-from .forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm
-from .icd10 import icd10_description
-from .models import ALLOWED_MOVES, Referral, ReferralStatus, ReferringProvider
+from .pages import ReferralPages, ReferringProviderPages
 
 S = ReferralStatus
 
@@ -102,37 +96,8 @@ class AgingWithoutBookingFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=self.NOT_BOOKED, submitted_at__lt=cutoff)
 
 
-@dataclass(frozen=True)
-class StaffAction:
-    name: str
-    label: str
-    to_status: str
-    permission: str
-    form_class: type
-    button_class: str = "default"
-
-
-STAFF_ACTIONS = {
-    action.name: action
-    for action in (
-        StaffAction(
-            "under_review", _("Mark under review"), S.UNDER_REVIEW, "referrals.triage_referral", StaffNoteForm
-        ),
-        StaffAction(
-            "accept", _("Accept"), S.ACCEPTED, "referrals.decide_referral", StaffAcceptForm, "default"
-        ),
-        StaffAction("decline", _("Decline"), S.DECLINED, "referrals.decide_referral", StaffDeclineForm),
-        StaffAction(
-            "schedule", _("Mark scheduled"), S.SCHEDULED, "referrals.triage_referral", StaffScheduleForm
-        ),
-        StaffAction("seen", _("Mark seen"), S.SEEN, "referrals.triage_referral", StaffNoteForm),
-        StaffAction("cancel", _("Cancel referral"), S.CANCELLED, "referrals.triage_referral", StaffNoteForm),
-    )
-}
-
-
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyModelAdmin):
+class ReferralAdmin(ReferralPages):
     list_display = [
         "number",
         "flags",
@@ -209,6 +174,9 @@ class ReferralAdmin(ReadOnlyModelAdmin):
         rest = " ".join(word for word in words if dates[word] is None)
         return super().get_search_results(request, queryset, rest) if rest else (queryset, False)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider__user", "patient", "location")
+
     # --- permissions: the content is the referrer's; staff change it only through actions ---
 
     def has_triage_permission(self, request):
@@ -231,115 +199,6 @@ class ReferralAdmin(ReadOnlyModelAdmin):
             )
         for message in refused:
             self.message_user(request, message, messages.ERROR)
-
-    # --- the referral page ---
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/action/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="referrals_referral_action",
-            ),
-            *super().get_urls(),
-        ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider__user", "patient", "location")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        referral = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            **(self._page_context(request, referral) if referral else {}),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _page_context(self, request, referral: Referral) -> dict:
-        allowed = ALLOWED_MOVES[referral.status]
-        return {
-            "referral": referral,
-            "safety_screen": SafetyScreenRecord.objects.filter(
-                source=SafetyScreenRecord.Source.REFERRAL, source_id=referral.public_id
-            ).first(),
-            "codes": [(code, icd10_description(code)) for code in referral.diagnosis_codes],
-            "documents": selectors.referral_documents(referral=referral),
-            "events": selectors.referral_events(referral=referral),
-            "duplicates": []
-            if referral.patient_id
-            else list(selectors.referral_possible_duplicates(referral=referral)),
-            "red_flag_answers": [
-                (question.finding, referral.red_flag_answers.get(question.key, "-"))
-                for question in red_flag_rules.QUESTIONS
-            ],
-            "staff_actions": [
-                (action, reverse("admin:referrals_referral_action", args=[referral.pk, action.name]))
-                for action in STAFF_ACTIONS.values()
-                if action.to_status in allowed and request.user.has_perm(action.permission)
-            ],
-        }
-
-    def action_view(self, request, object_id, action):
-        referral = self.get_object(request, object_id)
-        if referral is None:
-            return HttpResponseRedirect(reverse("admin:referrals_referral_changelist"))
-        staff_action = STAFF_ACTIONS.get(action)
-        if staff_action is None or not request.user.has_perm(staff_action.permission):
-            raise PermissionDenied
-        change_url = reverse("admin:referrals_referral_change", args=[referral.pk])
-        form_kwargs = {}
-        if staff_action.name == "accept":
-            form_kwargs = {
-                "duplicates": selectors.referral_possible_duplicates(referral=referral),
-                "linked_patient": referral.patient,
-            }
-        form = staff_action.form_class(request.POST if request.method == "POST" else None, **form_kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                self._run(staff_action, referral, form, request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                if staff_action.to_status not in ALLOWED_MOVES[referral.status]:
-                    return HttpResponseRedirect(change_url)
-            else:
-                self.message_user(
-                    request,
-                    _("Referral %(number)s: %(status)s.")
-                    % {"number": referral.number, "status": referral.get_status_display()},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "referral": referral,
-            "action": staff_action,
-            "form": form,
-            "change_url": change_url,
-            "title": f"{staff_action.label}: {referral.number}",
-            "allowed": staff_action.to_status in ALLOWED_MOVES[referral.status],
-        }
-        return TemplateResponse(request, "admin/referrals/referral/action.html", context)
-
-    @staticmethod
-    def _run(action: StaffAction, referral: Referral, form, user) -> None:
-        note = form.cleaned_data.get("note", "")
-        if action.name == "under_review":
-            services.referral_mark_under_review(referral=referral, by=user, note=note)
-        elif action.name == "accept":
-            services.referral_accept(referral=referral, by=user, note=note, **form.service_kwargs())
-        elif action.name == "decline":
-            services.referral_decline(
-                referral=referral, by=user, reason=form.cleaned_data["reason"], note=note
-            )
-        elif action.name == "schedule":
-            services.referral_schedule(
-                referral=referral, visit_at=form.cleaned_data["visit_at"], by=user, note=note
-            )
-        elif action.name == "seen":
-            services.referral_mark_seen(referral=referral, by=user, note=note)
-        elif action.name == "cancel":
-            services.referral_cancel(referral=referral, by=user, note=note)
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -375,7 +234,7 @@ class VerifiedFilter(ProviderVerifiedFilter):
 
 
 @admin.register(ReferringProvider)
-class ReferringProviderAdmin(ClinicModelAdmin):
+class ReferringProviderAdmin(ReferringProviderPages):
     list_display = [
         "last_name",
         "first_name",
@@ -423,31 +282,3 @@ class ReferringProviderAdmin(ClinicModelAdmin):
             ngettext("%d provider verified.", "%d providers verified.", verified) % verified,
             messages.SUCCESS,
         )
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/verify/",
-                self.admin_site.admin_view(self.verify_view),
-                name="referrals_referringprovider_verify",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_verify": self.has_verify_permission(request)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def verify_view(self, request, object_id):
-        if request.method != "POST" or not self.has_verify_permission(request):
-            raise PermissionDenied
-        provider = self.get_object(request, object_id)
-        if provider is None:
-            raise Http404
-        if services.referring_provider_verify(provider=provider, by=request.user):
-            self.message_user(
-                request, _("%(provider)s is verified.") % {"provider": provider}, messages.SUCCESS
-            )
-        else:
-            self.message_user(request, _("This provider was already verified."), messages.WARNING)
-        return HttpResponseRedirect(reverse("admin:referrals_referringprovider_change", args=[provider.pk]))
