@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HONCHO := $(VENV)/bin/honcho
 
-.PHONY: setup run test lint format migrate worker beat clean
+.PHONY: setup run test lint format lock migrate worker beat clean
 
-$(VENV)/.installed: requirements.txt
+# requirements-dev.txt holds the runtime set (requirements.txt, what production installs) plus the
+# tests and tooling, every package pinned with its hashes, pip itself included.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
@@ -39,6 +40,14 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Recompiles both lock files from requirements.in and requirements-dev.in, keeping every pin that
+# still fits; `make lock PIP_COMPILE_ARGS=--upgrade` raises the unpinned ones too.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
+lock: setup
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 worker: setup
 	$(VENV)/bin/celery -A clinic worker --loglevel=info
