@@ -1,32 +1,21 @@
-"""The front desk's side: the booking queue, booking into a slot, changes to a visit, the day view."""
+"""The pages the appointment admins add: booking a request into a slot, overriding the safety screen,
+rescheduling or cancelling a visit, and the day view.
+"""
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from appointments import selectors, services
+from appointments.forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm
+from appointments.models import Appointment, LocationHours, VisitType
 from clinic.core.admin import ClinicModelAdmin
-
-from . import selectors, services
-from .forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm
-from .models import (
-    DAY_CODES,
-    Appointment,
-    AppointmentEvent,
-    AppointmentRequest,
-    AppointmentStatus,
-    LocationHours,
-    Physician,
-    RequestStatus,
-    VisitType,
-)
 
 
 def _object_or_404(queryset, object_id: str):
@@ -59,200 +48,8 @@ def _safety_context(request, appointment_request) -> dict:
     }
 
 
-def _overrides_html(overrides) -> str:
-    if not overrides:
-        return "-"
-    return format_html(
-        "<ul>{}</ul>",
-        format_html_join(
-            "",
-            "<li>{} {}: {} <em>({})</em><br><small>{}</small></li>",
-            (
-                (
-                    f"{timezone.localtime(override.created_at):%Y-%m-%d %H:%M}",
-                    override.by,
-                    override.reason,
-                    _("rules %(version)s") % {"version": override.rules_version or "-"},
-                    _("Overrode: %(flags)s")
-                    % {"flags": "; ".join(str(flag.get("label", "")) for flag in override.overridden_flags)},
-                )
-                for override in overrides
-            ),
-        ),
-    )
-
-
-@admin.register(Physician)
-class PhysicianAdmin(ClinicModelAdmin):
-    list_display = ["last_name", "first_name", "credentials", "is_active"]
-    list_filter = ["is_active", "locations"]
-    search_fields = ["last_name", "first_name"]
-    filter_horizontal = ["locations"]
-    readonly_fields = ["public_id"]
-    show_full_result_count = False
-
-
-@admin.register(LocationHours)
-class LocationHoursAdmin(ClinicModelAdmin):
-    list_display = ["location", "weekday", "opens_at", "closes_at"]
-    list_filter = ["location", "weekday"]
-    search_fields = ["location__name"]
-    list_select_related = ["location"]
-    autocomplete_fields = ["location"]
-    show_full_result_count = False
-
-
-class EventInline(admin.TabularInline):
-    model = AppointmentEvent
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "by_patient", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
-class PreferredDayFilter(admin.SimpleListFilter):
-    title = _("preferred day")
-    parameter_name = "day"
-
-    def lookups(self, request, model_admin):
-        return [(code, day.label) for code, day in DAY_CODES.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in DAY_CODES:
-            # A request with no preferred day suits any day.
-            return queryset.filter(preferred_days__contains=self.value()) | queryset.filter(preferred_days="")
-        return queryset
-
-
-class QueueStatusFilter(admin.SimpleListFilter):
-    """Opens on the requests to book; the other states are one click away."""
-
-    title = _("status")
-    parameter_name = "status"
-    default = RequestStatus.OPEN
-
-    def lookups(self, request, model_admin):
-        return [*RequestStatus.choices, ("all", _("All"))]
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        return queryset if value == "all" else queryset.filter(status=value)
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-
-@admin.register(AppointmentRequest)
-class AppointmentRequestAdmin(ClinicModelAdmin):
-    """The queue of requests to book: urgent first, then oldest, with the intake's flags."""
-
-    list_display = [
-        "created_at",
-        "urgent",
-        "patient_name",
-        "visit_type",
-        "location",
-        "preferred",
-        "earliest_date",
-        "intake",
-        "flags",
-        "status",
-        "book_link",
-    ]
-    list_filter = [
-        QueueStatusFilter,
-        "location",
-        "visit_type",
-        PreferredDayFilter,
-        "is_urgent",
-        "known_patient",
-    ]
-    search_fields = ["last_name", "first_name", "email", "=date_of_birth", "=public_id"]
-    list_select_related = ["location", "patient"]
-    ordering = ["-is_urgent", "created_at"]
-    show_full_result_count = False
-    list_per_page = 50
-    inlines = [EventInline]
-    fields = [
-        "public_id",
-        "status",
-        "is_urgent",
-        "patient",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "email",
-        "phone",
-        "contact_preference",
-        "known_patient",
-        "visit_type",
-        "location",
-        "preferred_days",
-        "time_windows",
-        "earliest_date",
-        "reason",
-        "created_at",
-        "verified_at",
-    ]
-    readonly_fields = [field for field in fields if field != "is_urgent"]
-    change_form_template = "appointments/admin/request_change_form.html"
-    actions = ["withdraw_selected"]
-
-    def get_queryset(self, request):
-        return selectors.with_intake_summary(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("urgent"), boolean=True, ordering="-is_urgent")
-    def urgent(self, obj):
-        return obj.is_urgent
-
-    @admin.display(description=_("patient"), ordering="last_name")
-    def patient_name(self, obj):
-        return f"{obj.last_name}, {obj.first_name}"
-
-    @admin.display(description=_("preferred"))
-    def preferred(self, obj):
-        return f"{obj.preferred_days_display} / {obj.time_windows_display}"
-
-    @admin.display(description=_("intake"))
-    def intake(self, obj):
-        return getattr(obj, "intake_status", None) or _("none")
-
-    @admin.display(description=_("flags"))
-    def flags(self, obj):
-        labels = []
-        tier = getattr(obj, "intake_red_flag_tier", "")
-        if tier:
-            labels.append(_("Red flag: %(tier)s") % {"tier": tier})
-        labels += selectors.queue_flag_labels(getattr(obj, "safety_screen_result", None))
-        return "; ".join(str(label) for label in labels) or "-"
-
-    @admin.display(description=_("book"))
-    def book_link(self, obj):
-        if obj.status != RequestStatus.OPEN:
-            return "-"
-        return format_html(
-            '<a class="button" href="{}">{}</a>',
-            reverse("admin:appointments_appointmentrequest_book", args=[obj.pk]),
-            _("Book"),
-        )
+class AppointmentRequestPages(ClinicModelAdmin):
+    """Booking a request and overriding its safety screen; AppointmentRequestAdmin is built on it."""
 
     def get_urls(self):
         return [
@@ -363,77 +160,9 @@ class AppointmentRequestAdmin(ClinicModelAdmin):
             },
         )
 
-    @admin.action(description=_("Withdraw the selected requests"), permissions=["change"])
-    def withdraw_selected(self, request, queryset):
-        done = 0
-        for public_id in queryset.values_list("public_id", flat=True):
-            try:
-                services.appointment_request_withdraw(public_id=public_id, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
-        self.message_user(
-            request,
-            ngettext("%d request withdrawn.", "%d requests withdrawn.", done) % done,
-            messages.SUCCESS if done else messages.WARNING,
-        )
 
-
-@admin.register(Appointment)
-class AppointmentAdmin(ClinicModelAdmin):
-    list_display = [
-        "local_start",
-        "physician",
-        "location",
-        "visit_type",
-        "patient",
-        "status",
-        "other_time_requested_at",
-    ]
-    list_filter = ["status", "location", "physician", "visit_type"]
-    search_fields = ["=public_id", "patient__last_name", "patient__first_name", "=patient__date_of_birth"]
-    list_select_related = ["physician", "location", "patient"]
-    date_hierarchy = "starts_at"
-    show_full_result_count = False
-    inlines = [EventInline]
-    fields = [
-        "public_id",
-        "status",
-        "patient",
-        "physician",
-        "location",
-        "visit_type",
-        "starts_at",
-        "ends_at",
-        "sedation_planned",
-        "planned_procedure",
-        "safety_overrides",
-        "sequence",
-        "cancel_reason",
-        "cancel_note",
-        "cancelled_by_patient",
-        "other_time_requested_at",
-        "booked_by",
-        "created_at",
-    ]
-    readonly_fields = fields
-    change_form_template = "appointments/admin/appointment_change_form.html"
-    change_list_template = "appointments/admin/appointment_change_list.html"
-    actions = ["mark_attended", "mark_no_show"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("safety overrides"))
-    def safety_overrides(self, obj):
-        return _overrides_html(list(obj.request.safety_overrides.select_related("by")))
-
-    @admin.display(description=_("starts"), ordering="starts_at")
-    def local_start(self, obj):
-        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
+class AppointmentPages(ClinicModelAdmin):
+    """Rescheduling and cancelling a visit, and the day view; AppointmentAdmin is built on it."""
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -554,35 +283,3 @@ class AppointmentAdmin(ClinicModelAdmin):
                 "visits": visits,
             },
         )
-
-    def _outcome(self, request, queryset, service, done_message):
-        done = 0
-        for appointment in queryset.filter(status=AppointmentStatus.BOOKED):
-            try:
-                service(appointment=appointment, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, f"{appointment}: {' '.join(error.messages)}", messages.WARNING)
-        skipped = queryset.exclude(status=AppointmentStatus.BOOKED).count()
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d visit was not booked and was left as it is.",
-                    "%d visits were not booked and were left as they are.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
-        self.message_user(request, done_message % done, messages.SUCCESS if done else messages.WARNING)
-
-    @admin.action(description=_("Mark the selected visits attended"), permissions=["change"])
-    def mark_attended(self, request, queryset):
-        self._outcome(
-            request, queryset, services.appointment_mark_attended, _("%d visit(s) marked attended.")
-        )
-
-    @admin.action(description=_("Mark the selected visits no-show"), permissions=["change"])
-    def mark_no_show(self, request, queryset):
-        self._outcome(request, queryset, services.appointment_mark_no_show, _("%d visit(s) marked no-show."))
