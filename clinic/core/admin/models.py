@@ -1,87 +1,20 @@
-from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+"""The core's records: patients, locations, outbound email and staff alerts."""
+
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
-from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .alerts import staff_alert_acknowledge, staff_alert_escalation_due_at
-from .emails import email_retry
-from .models import Location, OutboundEmail, Patient, StaffAlert
+from clinic.core.alerts import staff_alert_acknowledge, staff_alert_escalation_due_at
+from clinic.core.emails import email_retry
+from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert
 
-admin.site.site_header = _("Pain Clinic Portal: staff")
-admin.site.site_title = _("Pain Clinic Portal")
-admin.site.index_title = _("Worklists and records")
-
-_MAX_PK = 2**63 - 1
-
-
-class RefuseTamperedSelectionMixin:
-    """Django's admin turns a tampered action selection (an id that is not a number) into a 500."""
-
-    def response_action(self, request, queryset):
-        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-        if not all(value.isdigit() and int(value) <= _MAX_PK for value in selected):
-            message = _("The selection is not valid: please tick the rows again.")
-            self.message_user(request, message, messages.ERROR)
-            return None  # the changelist redirects back to itself
-        return super().response_action(request, queryset)
-
-
-class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
-    """The base of every ModelAdmin in the portal."""
-
-    show_full_result_count = False
-
-    class Media:
-        css = {"all": ["css/tiers.css"]}
-
-
-class ReadOnlyModelAdmin(ClinicModelAdmin):
-    """Records staff read but change only through the actions, which call services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-admin.site.unregister(User)
-admin.site.unregister(Group)
-
-
-@admin.register(User)
-class StaffUserAdmin(RefuseTamperedSelectionMixin, UserAdmin):
-    pass
-
-
-@admin.register(Group)
-class RoleAdmin(RefuseTamperedSelectionMixin, GroupAdmin):
-    pass
-
-
-# django-axes' pages (sign-in lockouts), with the same guard: administrators unlock people here.
-for _model, _model_admin in (
-    (AccessAttempt, AccessAttemptAdmin),
-    (AccessLog, AccessLogAdmin),
-    (AccessFailureLog, AccessFailureLogAdmin),
-):
-    admin.site.unregister(_model)
-    admin.site.register(_model, type(_model_admin.__name__, (RefuseTamperedSelectionMixin, _model_admin), {}))
+from .base import ClinicModelAdmin
+from .pages import StaffAlertPages
 
 
 @admin.register(Patient)
@@ -143,7 +76,7 @@ class OutboundEmailAdmin(ClinicModelAdmin):
 
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(ReadOnlyModelAdmin):
+class StaffAlertAdmin(StaffAlertPages):
     """The alerts of every app (intakes, referrals); each links to the page of what raised it."""
 
     list_display = [
@@ -201,50 +134,3 @@ class StaffAlertAdmin(ReadOnlyModelAdmin):
     def acknowledge(self, request, queryset):
         done = sum(staff_alert_acknowledge(alert=alert, user=request.user) for alert in queryset)
         self.message_user(request, ngettext("%d alert acknowledged.", "%d alerts acknowledged.", done) % done)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/acknowledge/",
-                self.admin_site.admin_view(self.acknowledge_view),
-                name="clinic_staffalert_acknowledge",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_acknowledge": self.has_acknowledge_permission(request)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def acknowledge_view(self, request, object_id):
-        if request.method != "POST" or not self.has_acknowledge_permission(request):
-            raise PermissionDenied
-        alert = self.get_object(request, object_id)
-        if alert is None:
-            raise Http404
-        if staff_alert_acknowledge(alert=alert, user=request.user):
-            self.message_user(request, _("Alert acknowledged."), messages.SUCCESS)
-        else:
-            self.message_user(request, _("Someone already acknowledged this alert."), messages.WARNING)
-        return HttpResponseRedirect(reverse("admin:clinic_staffalert_change", args=[alert.pk]))
-
-
-class StaffAlertInline(GenericTabularInline):
-    """An intake's or a referral's own alerts, on its page (added by the app that owns the page)."""
-
-    model = StaffAlert
-    fields = ["alert_display", "summary", "created_at", "acknowledged_at", "acknowledged_by", "escalated_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("alert"))
-    def alert_display(self, obj: StaffAlert):
-        return render_to_string("includes/staff_alert_badge.html", {"alert": obj})

@@ -1,0 +1,66 @@
+"""What every ModelAdmin and inline of the portal builds on."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from clinic.core.models import StaffAlert
+
+_MAX_PK = 2**63 - 1
+
+
+class RefuseTamperedSelectionMixin:
+    """Django's admin turns a tampered action selection (an id that is not a number) into a 500."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() and int(value) <= _MAX_PK for value in selected):
+            message = _("The selection is not valid: please tick the rows again.")
+            self.message_user(request, message, messages.ERROR)
+            return None  # the changelist redirects back to itself
+        return super().response_action(request, queryset)
+
+
+class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin in the portal."""
+
+    show_full_result_count = False
+
+    class Media:
+        css = {"all": ["css/tiers.css"]}
+
+
+class ReadOnlyModelAdmin(ClinicModelAdmin):
+    """Records staff read but change only through the actions, which call services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StaffAlertInline(GenericTabularInline):
+    """An intake's or a referral's own alerts, on its page (added by the app that owns the page)."""
+
+    model = StaffAlert
+    fields = ["alert_display", "summary", "created_at", "acknowledged_at", "acknowledged_by", "escalated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("alert"))
+    def alert_display(self, obj: StaffAlert):
+        return render_to_string("includes/staff_alert_badge.html", {"alert": obj})
