@@ -7,7 +7,11 @@ from django.utils.translation import gettext as _
 
 from clinic.core.models import Patient
 
-from .forms import (
+from .forms import STEP_FORMS, PainForm, _option_key
+from .instruments import Instrument, dn4, instrument_unavailable_reason, worded_instrument
+from .models import InstrumentResponse, Intake, IntakeStatus
+from .steps import STEPS
+from .vocabulary import (
     ARM_REGIONS,
     BODY_REGION_LABELS,
     EFFECTS,
@@ -17,14 +21,8 @@ from .forms import (
     NECK_REGIONS,
     NERVE_LIKE_DESCRIPTORS,
     RELIEF_DURATIONS,
-    STEP_FORMS,
     THERAPIES,
-    PainForm,
-    _option_key,
 )
-from .instruments import Instrument, dn4, instrument_unavailable_reason, worded_instrument
-from .models import InstrumentResponse, Intake, IntakeStatus
-from .steps import STEPS
 
 EVERYONE = ("peg", "promis_pi_4a", "phq9", "gad7", "ort_oud")
 

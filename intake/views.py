@@ -19,7 +19,6 @@ from clinic.core.uploads import upload_response
 
 from . import selectors, services
 from .forms import (
-    BODY_REGIONS,
     STEP_FORMS,
     AllergyFormSet,
     ConsentForm,
@@ -35,6 +34,7 @@ from .forms import (
 from .models import Intake, IntakeStatus, MedicationRecognition
 from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
 from .tokens import read_resume_token, step_form_key, step_form_key_opens
+from .vocabulary import BODY_REGIONS
 
 SESSION_KEY = "intake_access"
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from clinic.core.clinical import red_flags
-from intake.forms import THERAPIES
 from intake.selectors import chosen_instruments
+from intake.vocabulary import THERAPIES
 
 
 def formset(prefix: str, rows: list[dict], extra: int = 1) -> dict:
