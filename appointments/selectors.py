@@ -18,6 +18,7 @@ from clinic.core.models import Patient, SafetyScreenRecord
 from clinic.core.roles import FRONT_DESK
 from clinic.core.selectors import safety_screen_for_patient, with_safety_screen_result
 from intake.models import Intake, IntakeStatus
+from intake.selectors import open_draft_for_patient
 from intake.tokens import resume_url
 from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, Urgency
 
@@ -82,11 +83,7 @@ def intake_link(*, patient: Patient) -> str:
     """Where a patient finishes their intake: their own draft's resume link when it was started with
     this email, else the new-patient page (which starts one)."""
 
-    draft = (
-        Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
+    draft = open_draft_for_patient(patient=patient)
     if draft is not None and patient.email and draft.email.lower() == patient.email.lower():
         return resume_url(draft.public_id)
     return settings.SITE_URL + reverse("new_patient")

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -48,6 +49,13 @@ ABOUT_FIELDS = (
     "state",
     "postal_code",
 )
+
+
+class IntakeQuerySet(models.QuerySet):
+    def open_drafts(self, *, now=None) -> "IntakeQuerySet":
+        """Drafts the patient can still change: not submitted and not past their expiry, whether or
+        not the nightly sweep has marked them expired yet (the same rule as `Intake.is_open`)."""
+        return self.filter(status=IntakeStatus.DRAFT, expires_at__gt=now or timezone.now())
 
 
 class Intake(models.Model):
@@ -112,6 +120,8 @@ class Intake(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = IntakeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
@@ -150,8 +160,9 @@ class Intake(models.Model):
         return normal(typed) == normal(self.full_name)
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == IntakeStatus.DRAFT
+    def is_open(self) -> bool:
+        """The patient can still change it (the same rule as `IntakeQuerySet.open_drafts`)."""
+        return self.status == IntakeStatus.DRAFT and self.expires_at > timezone.now()
 
     @property
     def needs_emergency_guidance(self) -> bool:

@@ -9,7 +9,7 @@ from clinic.core.models import Patient
 
 from .forms import STEP_FORMS, PainForm, _option_key
 from .instruments import Instrument, dn4, instrument_unavailable_reason, worded_instrument
-from .models import InstrumentResponse, Intake, IntakeStatus
+from .models import InstrumentResponse, Intake
 from .steps import STEPS
 from .vocabulary import (
     ARM_REGIONS,
@@ -35,7 +35,8 @@ def intake_for_patient_access(*, public_id: uuid.UUID, allowed: list[str]) -> In
 
 
 def open_draft_for_patient(*, patient: Patient) -> Intake | None:
-    return patient.intakes.filter(status=IntakeStatus.DRAFT).order_by("-created_at").first()
+    """The patient's newest draft they can still change (an expired one is never offered)."""
+    return Intake.objects.open_drafts().filter(patient=patient).order_by("-created_at").first()
 
 
 def chosen_instrument_codes(intake: Intake) -> list[str]:

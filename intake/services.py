@@ -100,13 +100,12 @@ def intake_start(*, first_name: str, last_name: str, date_of_birth: date, email:
     with transaction.atomic():
         open_draft = (
             Intake.objects.select_for_update()
+            .open_drafts()
             .filter(
                 first_name__iexact=first_name.strip(),
                 last_name__iexact=last_name.strip(),
                 date_of_birth=date_of_birth,
                 email__iexact=email.strip(),
-                status=IntakeStatus.DRAFT,
-                expires_at__gt=timezone.now(),
             )
             .order_by("-created_at")
             .first()
@@ -133,7 +132,8 @@ def intake_invite(*, patient: Patient, invited_by: AbstractBaseUser | None = Non
     with transaction.atomic():
         intake = (
             Intake.objects.select_for_update()
-            .filter(patient=patient, status=IntakeStatus.DRAFT, expires_at__gt=timezone.now())
+            .open_drafts()
+            .filter(patient=patient)
             .order_by("-created_at")
             .first()
         )
@@ -163,7 +163,7 @@ def intake_send_resume_link(*, intake: Intake) -> None:
 def intake_resend_link(*, intake: Intake) -> bool:
     """A new link for a genuine but expired one, sent to the intake's own address. False if closed."""
     with transaction.atomic():
-        if not _is_open(intake):
+        if not intake.is_open:
             return False
         emails.email_intake_resume(intake=intake)
     return True
@@ -172,13 +172,9 @@ def intake_resend_link(*, intake: Intake) -> bool:
 # --- Saving steps ---------------------------------------------------------------------------------
 
 
-def _is_open(intake: Intake) -> bool:
-    return intake.status == IntakeStatus.DRAFT and intake.expires_at > timezone.now()
-
-
 def _locked_draft(intake: Intake) -> Intake:
     locked = Intake.objects.select_for_update().get(pk=intake.pk)
-    if not _is_open(locked):
+    if not locked.is_open:
         raise IntakeNotEditable(locked)
     return locked
 
@@ -559,10 +555,8 @@ def intake_mark_reviewed(*, intake: Intake, reviewed_by: AbstractBaseUser) -> In
 def intake_send_expiry_reminders(*, now=None) -> int:
     """Remind patients whose draft expires within INTAKE_REMINDER_DAYS_BEFORE days (once per draft)."""
     now = now or timezone.now()
-    due = Intake.objects.filter(
-        status=IntakeStatus.DRAFT,
-        expires_at__gt=now,
-        expires_at__lte=now + timedelta(days=settings.INTAKE_REMINDER_DAYS_BEFORE),
+    due = Intake.objects.open_drafts(now=now).filter(
+        expires_at__lte=now + timedelta(days=settings.INTAKE_REMINDER_DAYS_BEFORE)
     )
     count = 0
     for intake in due.iterator():

@@ -65,7 +65,7 @@ def _intake_for_post(request: HttpRequest, public_id: uuid.UUID) -> Intake | Non
     if intake is None:
         return None
     _grant(request, intake)
-    if services._is_open(intake):
+    if intake.is_open:
         services.intake_send_resume_link(intake=intake)
         messages.info(
             request,
@@ -241,7 +241,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
         return _no_access(request)
     if step not in STEPS_BY_SLUG:
         raise Http404("no such step")
-    if not services._is_open(intake):
+    if not intake.is_open:
         return _closed_redirect(request, intake)
     form, formsets = _build_forms(request, intake, step)
     if request.method == "POST":
@@ -362,7 +362,7 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     intake = _intake_for_post(request, public_id)
     if intake is None:
         return _no_access(request)
-    if not services._is_open(intake):
+    if not intake.is_open:
         return _closed_redirect(request, intake)
     form = ConsentForm(request.POST or None, intake=intake)
     missing = [step for step in STEPS if step.slug not in intake.completed_steps]
