@@ -73,7 +73,6 @@ def queue_flag_labels(screen_result) -> list[str]:
 
 
 def intake_is_submitted(*, patient: Patient) -> bool:
-
     return Intake.objects.filter(
         patient=patient, status__in=[IntakeStatus.SUBMITTED, IntakeStatus.REVIEWED]
     ).exists()

@@ -401,12 +401,10 @@ def _raise_crisis(intake: Intake) -> None:
 
 
 def _instrument_version(code: str) -> str:
-
     return get_instrument(code).version
 
 
 def _wording_version(code: str) -> str:
-
     if not get_instrument(code).licensed:
         return ""
     return worded_instrument(code).wording_version or ""

@@ -129,7 +129,7 @@ class ProviderLoginView(auth_views.LoginView):
 
 
 class ProviderLogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("referring_providers")
+    next_page = reverse_lazy("referring_providers")  # type: ignore[assignment]  # a lazy URL is what Django documents
 
 
 # --- Referrals ------------------------------------------------------------------------------------

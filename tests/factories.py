@@ -6,10 +6,13 @@ import factory
 from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
-from clinic.core.models import Location, OutboundEmail, Patient, Upload
+from appointments.models import AppointmentRequest, LocationHours, Physician
+from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert, Upload
+from intake.models import Intake
+from referrals.models import Referral, ReferralDocument, ReferringProvider
 
 
-class PatientFactory(DjangoModelFactory):
+class PatientFactory(DjangoModelFactory[Patient]):
     class Meta:
         model = Patient
 
@@ -30,7 +33,7 @@ PNG_BYTES = (
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 
 
-class UploadFactory(DjangoModelFactory):
+class UploadFactory(DjangoModelFactory[Upload]):
     class Meta:
         model = Upload
 
@@ -41,7 +44,7 @@ class UploadFactory(DjangoModelFactory):
     sha256 = hashlib.sha256(PDF_BYTES).hexdigest()
 
 
-class LocationFactory(DjangoModelFactory):
+class LocationFactory(DjangoModelFactory[Location]):
     class Meta:
         model = Location
 
@@ -52,7 +55,7 @@ class LocationFactory(DjangoModelFactory):
     postal_code = "62701"
 
 
-class OutboundEmailFactory(DjangoModelFactory):
+class OutboundEmailFactory(DjangoModelFactory[OutboundEmail]):
     class Meta:
         model = OutboundEmail
 
@@ -62,7 +65,7 @@ class OutboundEmailFactory(DjangoModelFactory):
     context = factory.LazyFunction(lambda: {"requested_at": datetime.datetime.now(datetime.UTC).isoformat()})
 
 
-class StaffUserFactory(DjangoModelFactory):
+class StaffUserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -81,11 +84,11 @@ class StaffUserFactory(DjangoModelFactory):
 # --- intake ---------------------------------------------------------------------------------------
 
 
-class IntakeFactory(DjangoModelFactory):
+class IntakeFactory(DjangoModelFactory[Intake]):
     """A draft intake whose patient has opened the link (steps not yet answered)."""
 
     class Meta:
-        model = "intake.Intake"
+        model = Intake
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
@@ -98,9 +101,9 @@ class IntakeFactory(DjangoModelFactory):
     email_verified_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 
 
-class StaffAlertFactory(DjangoModelFactory):
+class StaffAlertFactory(DjangoModelFactory[StaffAlert]):
     class Meta:
-        model = "clinic.StaffAlert"
+        model = StaffAlert
 
     subject = factory.SubFactory(IntakeFactory)
     kind = "red_flag"
@@ -124,7 +127,7 @@ def _red_flag_keys() -> list[str]:
     return [question.key for question in QUESTIONS]
 
 
-class ReferrerUserFactory(DjangoModelFactory):
+class ReferrerUserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -134,11 +137,11 @@ class ReferrerUserFactory(DjangoModelFactory):
     password = factory.django.Password("a-long-test-password")
 
 
-class ReferringProviderFactory(DjangoModelFactory):
+class ReferringProviderFactory(DjangoModelFactory[ReferringProvider]):
     """An email-confirmed provider the clinic has verified; pass verified_at=None for one awaiting it."""
 
     class Meta:
-        model = "referrals.ReferringProvider"
+        model = ReferringProvider
 
     user = factory.SubFactory(ReferrerUserFactory)
     first_name = factory.Faker("first_name")
@@ -155,9 +158,9 @@ class ReferringProviderFactory(DjangoModelFactory):
     verified_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 
 
-class ReferralFactory(DjangoModelFactory):
+class ReferralFactory(DjangoModelFactory[Referral]):
     class Meta:
-        model = "referrals.Referral"
+        model = Referral
 
     provider = factory.SubFactory(ReferringProviderFactory)
     submission_token = factory.Faker("uuid4", cast_to=None)
@@ -178,9 +181,9 @@ class ReferralFactory(DjangoModelFactory):
     )
 
 
-class ReferralDocumentFactory(DjangoModelFactory):
+class ReferralDocumentFactory(DjangoModelFactory[ReferralDocument]):
     class Meta:
-        model = "referrals.ReferralDocument"
+        model = ReferralDocument
 
     referral = factory.SubFactory(ReferralFactory)
     upload = factory.SubFactory(UploadFactory)
@@ -190,18 +193,18 @@ class ReferralDocumentFactory(DjangoModelFactory):
 # --- appointments ---------------------------------------------------------------------------------
 
 
-class PhysicianFactory(DjangoModelFactory):
+class PhysicianFactory(DjangoModelFactory[Physician]):
     class Meta:
-        model = "appointments.Physician"
+        model = Physician
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     credentials = "MD"
 
 
-class LocationHoursFactory(DjangoModelFactory):
+class LocationHoursFactory(DjangoModelFactory[LocationHours]):
     class Meta:
-        model = "appointments.LocationHours"
+        model = LocationHours
         django_get_or_create = ("location", "weekday")
 
     location = factory.SubFactory(LocationFactory)
@@ -217,11 +220,11 @@ def open_every_day(location, opens_at=datetime.time(8), closes_at=datetime.time(
     return location
 
 
-class AppointmentRequestFactory(DjangoModelFactory):
+class AppointmentRequestFactory(DjangoModelFactory[AppointmentRequest]):
     """An open request of a known patient (email verified), ready to book."""
 
     class Meta:
-        model = "appointments.AppointmentRequest"
+        model = AppointmentRequest
 
     submission_key = factory.LazyFunction(uuid.uuid4)
     status = "open"

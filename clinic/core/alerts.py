@@ -79,6 +79,8 @@ def staff_alert_raise_for_red_flags(*, subject: models.Model, result: RedFlagRes
     if not result.needs_alert:
         return None
     tier = result.highest_tier
+    if tier is None:
+        return None
     findings = "; ".join(flag.finding for flag in result.flags if flag.tier == tier)
     return staff_alert_raise(
         subject=subject,

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The username an attempt counts against, trimmed and lower-cased, so changing its case does
     not buy an attacker a fresh set of tries (the referrer form lower-cases emails the same way)."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     source = credentials or getattr(request, "data", request.POST)
     username = source.get(field)
     if not isinstance(username, str):
@@ -33,5 +33,5 @@ def lockout_response(
         request,
         "axes/lockout.html",
         {"minutes": minutes, "sign_in_url": sign_in_url},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )

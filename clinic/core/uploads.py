@@ -75,7 +75,7 @@ def upload_store(*, uploaded_file: UploadedFile, allowed_types: tuple[str, ...] 
     upload = Upload(
         original_name=safe_display_name(uploaded_file.name),
         content_type=content_type,
-        size=uploaded_file.size,
+        size=uploaded_file.size or 0,
         sha256=digest.hexdigest(),
     )
     upload.file.save("upload", uploaded_file, save=False)

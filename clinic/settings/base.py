@@ -6,6 +6,7 @@ production.py insists on every secret.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -126,7 +127,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # Uploaded PHI lives outside any public URL; it is only ever served through views that check
     # who is asking, so MEDIA_URL is deliberately not routed.
     "default": {

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -50,7 +51,7 @@ DEMO_STAFF = [
 
 
 # Appointments: who can be booked, and when each location is open (weekday: opens, closes).
-DEMO_PHYSICIANS = [
+DEMO_PHYSICIANS: list[dict[str, Any]] = [
     {
         "first_name": "Maya",
         "last_name": "Okafor",
@@ -71,7 +72,6 @@ DEMO_LOCATION_HOURS = {
 
 
 def _demo_appointments_setup(locations: dict[str, Location]) -> None:
-
     for data in DEMO_PHYSICIANS:
         physician, _created = Physician.objects.get_or_create(
             first_name=data["first_name"],
@@ -113,6 +113,5 @@ def demo_data_load() -> list[DemoLogin]:
 
 
 def _demo_referring_provider() -> DemoLogin:
-
     username, password = demo_referring_provider_load()
     return DemoLogin("Referring provider (sign in at /referrals/sign-in/)", username, password)

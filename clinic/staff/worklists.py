@@ -37,7 +37,6 @@ def _unacknowledged_alerts(tier: str) -> Callable[[], QuerySet]:
 
 def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
     def items() -> QuerySet:
-
         referrals = Referral.objects.filter(status__in=statuses)
         if older_than_days:
             cutoff = timezone.now() - timedelta(days=older_than_days)
@@ -48,12 +47,10 @@ def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySe
 
 
 def _intakes_to_review() -> QuerySet:
-
     return Intake.objects.filter(status=IntakeStatus.SUBMITTED)
 
 
 def _requests_to_book() -> QuerySet:
-
     return AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
 
 

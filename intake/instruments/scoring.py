@@ -60,7 +60,7 @@ def band_for(value: Fraction | int, bands: Sequence[BandUpTo], above_all: str) -
 
 def answered_values(answers: Mapping[str, AnswerValue | None], keys: Iterable[str]) -> list[int]:
     """The numeric values of the answered items among `keys` (bools count as 1 and 0)."""
-    return [int(answers[key]) for key in keys if answers[key] is not None]
+    return [int(value) for key in keys if (value := answers[key]) is not None]
 
 
 def count_missing(answers: Mapping[str, AnswerValue | None], keys: Iterable[str]) -> int:

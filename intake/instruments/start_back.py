@@ -71,7 +71,8 @@ def item_points(key: str, value: int) -> int:
 def score_answers(answers: Answers) -> ScoreResult:
     if count_missing(answers, ITEM_KEYS) > MAX_MISSING_ITEMS:
         return not_scored(ScoreStatus.NOT_SCORED_MISSING_ITEM)
-    points = {key: item_points(key, int(answers[key])) for key in ITEM_KEYS}
+    # No item is missing here (MAX_MISSING_ITEMS is 0), so every value is a number.
+    points = {key: item_points(key, int(answers[key] or 0)) for key in ITEM_KEYS}
     total = sum(points.values())
     psychosocial = sum(points[key] for key in PSYCHOSOCIAL_KEYS)
     if total <= LOW_RISK_MAX_TOTAL:

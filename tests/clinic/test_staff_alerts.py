@@ -39,7 +39,7 @@ def duty_lists(settings):
 
 def raise_red_flag(at: datetime.datetime, **red_flags: str):
     with time_machine.travel(at, tick=False):
-        intake = IntakeFactory()
+        intake = IntakeFactory.create()
         intake_services.intake_save_step(intake=intake, step="pain", answers={"red_flags": red_flags})
     return intake.alerts.get()
 
@@ -47,7 +47,7 @@ def raise_red_flag(at: datetime.datetime, **red_flags: str):
 def raise_phq9_item9(at: datetime.datetime):
     answers = {f"q{item}": 0 for item in range(1, 10)} | {"q9": 1}
     with time_machine.travel(at, tick=False):
-        intake = IntakeFactory()
+        intake = IntakeFactory.create()
         intake_services.intake_save_questionnaires(intake=intake, responses={"phq9": answers})
     return intake.alerts.get()
 

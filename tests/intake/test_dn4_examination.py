@@ -20,7 +20,7 @@ EXAM_KEYS = ("hypoesthesia_touch", "hypoesthesia_prick", "brushing")
 
 
 def intake_with_interview(yes_count: int):
-    intake = IntakeFactory(status=IntakeStatus.SUBMITTED, submitted_at=timezone.now())
+    intake = IntakeFactory.create(status=IntakeStatus.SUBMITTED, submitted_at=timezone.now())
     answers = {key: index < yes_count for index, key in enumerate(INTERVIEW_KEYS)}
     InstrumentResponse.objects.create(
         intake=intake,

@@ -154,6 +154,7 @@ def test_phq9_prorated_total_is_rounded_half_up(answers: dict[str, Any]) -> None
         return
     exact = Fraction(sum(values) * 9, len(values))
     assert result.status == ("scored" if len(values) == 9 else "scored_prorated")
+    assert result.total is not None
     assert exact - Fraction(1, 2) < result.total <= exact + Fraction(1, 2)
 
 

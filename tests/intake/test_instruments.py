@@ -19,6 +19,7 @@ from intake.instruments import (
     InvalidAnswers,
     LicensedWordingError,
     ScoreResult,
+    ScoreStatus,
     UnknownInstrument,
     available_instruments,
     get_instrument,
@@ -449,7 +450,7 @@ def test_promis_bands_on_the_t_score(raw: int, band: str) -> None:
 
 def test_promis_is_not_scored_with_a_missing_item() -> None:
     result = score("promis_pi_4a", {"PAININ9": 3, "PAININ22": 3, "PAININ31": 3})
-    assert result == ScoreResult(status="not_scored_missing_item")
+    assert result == ScoreResult(status=ScoreStatus.NOT_SCORED_MISSING_ITEM)
 
 
 # Licensed wording
@@ -519,7 +520,7 @@ def test_wording_file_that_is_not_json_or_not_there_is_refused(tmp_path: Path) -
 def test_licensed_instruments_are_not_offered_without_a_wording_file() -> None:
     with override_settings(INSTRUMENT_WORDING_FILE=None):
         assert set(available_instruments()) == set(INSTRUMENTS) - LICENSED
-        assert "INSTRUMENT_WORDING_FILE" in instrument_unavailable_reason("odi")
+        assert "INSTRUMENT_WORDING_FILE" in str(instrument_unavailable_reason("odi"))
         assert instrument_unavailable_reason("phq9") is None
         with pytest.raises(LicensedWordingError):
             worded_instrument("ndi")
@@ -549,5 +550,5 @@ def test_licensed_instruments_are_offered_with_their_wording_from_the_file() -> 
 def test_an_invalid_wording_file_says_why_the_instruments_are_not_offered(tmp_path: Path) -> None:
     path = write_wording(tmp_path, lambda data: data.pop("dn4"))
     with override_settings(INSTRUMENT_WORDING_FILE=str(path)):
-        assert "missing instrument 'dn4'" in instrument_unavailable_reason("odi")
+        assert "missing instrument 'dn4'" in str(instrument_unavailable_reason("odi"))
         assert "odi" not in available_instruments()

@@ -29,7 +29,9 @@ def open_link(client, intake):
 
 
 def key_in(page) -> str:
-    return re.search(r'name="intake_key" value="([^"]+)"', page.content.decode()).group(1)
+    found = re.search(r'name="intake_key" value="([^"]+)"', page.content.decode())
+    assert found, "the page carries no intake key"
+    return found.group(1)
 
 
 @pytest.fixture

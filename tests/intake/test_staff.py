@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def submitted_intake(**kwargs) -> Intake:
-    intake = IntakeFactory(
+    intake = IntakeFactory.create(
         status=IntakeStatus.SUBMITTED,
         submitted_at=timezone.now(),
         red_flag_tier="emergency",

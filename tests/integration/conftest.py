@@ -61,7 +61,7 @@ class RedisServer:
     def __init__(self, workdir: Path):
         self.port = free_port()
         self.workdir = workdir
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -87,6 +87,7 @@ class RedisServer:
         wait_for(self._answers, timeout=10, message="redis-server to start")
 
     def stop(self) -> None:
+        assert self.process is not None
         self.process.terminate()
         self.process.wait(timeout=10)
 
@@ -130,7 +131,7 @@ def test_database_url() -> str:
 def use_broker(url: str, *, eager: bool) -> None:
     """Point this process's Celery app at `url`, dropping connections made to any earlier broker."""
     celery_app.conf.update(broker_url=url, task_always_eager=eager)
-    celery_app._after_fork()
+    celery_app._after_fork()  # type: ignore[attr-defined]  # the documented way to drop pooled connections
 
 
 @pytest.fixture(scope="session")

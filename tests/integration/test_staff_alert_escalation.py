@@ -25,7 +25,7 @@ SETTLE_SECONDS = 4
 
 
 def raise_alert(**red_flags) -> StaffAlert:
-    intake = IntakeFactory()
+    intake = IntakeFactory.create()
     services.intake_save_step(intake=intake, step="pain", answers={"red_flags": red_flags})
     return intake.alerts.get()
 

@@ -36,7 +36,9 @@ REGISTRATION = {
 
 
 def verification_link(message) -> str:
-    return re.search(r"https?://\S+/referrals/verify-email/\S+/", message.body).group(0)
+    found = re.search(r"https?://\S+/referrals/verify-email/\S+/", message.body)
+    assert found, "the email carries no verification link"
+    return found.group(0)
 
 
 def test_a_provider_registers_and_confirms_the_email_by_the_emailed_link(

@@ -23,7 +23,9 @@ def submit_with_red_flags(client, **answers):
 
 
 def alert_subjects() -> list[str]:
-    return [render_email(email).subject for email in OutboundEmail.objects.filter(template="staff-alert")]
+    return [
+        str(render_email(email).subject) for email in OutboundEmail.objects.filter(template="staff-alert")
+    ]
 
 
 @pytest.mark.parametrize(
