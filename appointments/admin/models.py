@@ -69,8 +69,15 @@ class LocationHoursAdmin(ClinicModelAdmin):
 
 class EventInline(admin.TabularInline):
     model = AppointmentEvent
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "by_patient", "note"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "by_patient",
+        "note",
+    )
     extra = 0
     can_delete = False
 
@@ -171,7 +178,7 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
         "created_at",
         "verified_at",
     ]
-    readonly_fields = [field for field in fields if field != "is_urgent"]
+    readonly_fields = [field for field in fields if isinstance(field, str) and field != "is_urgent"]
     change_form_template = "appointments/admin/request_change_form.html"
     actions = ["withdraw_selected"]
 
@@ -195,19 +202,6 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
     @admin.display(description=_("preferred"))
     def preferred(self, obj):
         return f"{obj.preferred_days_display} / {obj.time_windows_display}"
-
-    @admin.display(description=_("intake"))
-    def intake(self, obj):
-        return getattr(obj, "intake_status", None) or _("none")
-
-    @admin.display(description=_("flags"))
-    def flags(self, obj):
-        labels = []
-        tier = getattr(obj, "intake_red_flag_tier", "")
-        if tier:
-            labels.append(_("Red flag: %(tier)s") % {"tier": tier})
-        labels += selectors.queue_flag_labels(getattr(obj, "safety_screen_result", None))
-        return "; ".join(str(label) for label in labels) or "-"
 
     @admin.display(description=_("book"))
     def book_link(self, obj):
@@ -252,7 +246,7 @@ class AppointmentAdmin(AppointmentPages):
     date_hierarchy = "starts_at"
     show_full_result_count = False
     inlines = [EventInline]
-    fields = [
+    readonly_fields = fields = (
         "public_id",
         "status",
         "patient",
@@ -271,8 +265,7 @@ class AppointmentAdmin(AppointmentPages):
         "other_time_requested_at",
         "booked_by",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
     change_form_template = "appointments/admin/appointment_change_form.html"
     change_list_template = "appointments/admin/appointment_change_list.html"
     actions = ["mark_attended", "mark_no_show"]

@@ -2,9 +2,10 @@
 rescheduling or cancelling a visit, and the day view.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -50,6 +51,19 @@ def _safety_context(request, appointment_request) -> dict:
 
 class AppointmentRequestPages(ClinicModelAdmin):
     """Booking a request and overriding its safety screen; AppointmentRequestAdmin is built on it."""
+
+    @admin.display(description=_("intake"))
+    def intake(self, obj):
+        return getattr(obj, "intake_status", None) or _("none")
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        labels = []
+        tier = getattr(obj, "intake_red_flag_tier", "")
+        if tier:
+            labels.append(_("Red flag: %(tier)s") % {"tier": tier})
+        labels += selectors.queue_flag_labels(getattr(obj, "safety_screen_result", None))
+        return "; ".join(str(label) for label in labels) or "-"
 
     def get_urls(self):
         return [
@@ -265,7 +279,7 @@ class AppointmentPages(ClinicModelAdmin):
         data = request.GET.copy()
         data.setdefault("day", timezone.localdate().isoformat())
         form = DayViewForm(data)
-        visits = []
+        visits: list[Appointment] | QuerySet[Appointment] = []
         if form.is_valid():
             visits = selectors.day_visits(
                 day=form.cleaned_data["day"],

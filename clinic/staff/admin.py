@@ -11,4 +11,4 @@ admin.site.unregister(Patient)
 
 @admin.register(Patient)
 class StaffPatientAdmin(PatientAdmin):
-    actions = [*(PatientAdmin.actions or []), invite_to_intake]
+    actions = [invite_to_intake]

@@ -62,8 +62,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class IntakeEventInline(ReadOnlyInline):
     model = IntakeEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+    readonly_fields = fields = ("created_at", "from_status", "to_status", "actor", "note")
 
 
 @admin.register(Intake)

@@ -74,7 +74,7 @@ class WorklistFilter(admin.SimpleListFilter):
             "open": lambda: queryset.filter(
                 status__in=[S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.SCHEDULED]
             ),
-        }.get(self.value(), lambda: queryset)()
+        }.get(self.value() or "", lambda: queryset)()
 
 
 class AgingWithoutBookingFilter(admin.SimpleListFilter):
@@ -90,9 +90,10 @@ class AgingWithoutBookingFilter(admin.SimpleListFilter):
         return [(str(days), label % {"days": days}) for days in self.DAYS]
 
     def queryset(self, request, queryset):
-        if self.value() not in {str(days) for days in self.DAYS}:
+        value = self.value()
+        if value is None or value not in {str(days) for days in self.DAYS}:
             return queryset
-        cutoff = timezone.now() - datetime.timedelta(days=int(self.value()))
+        cutoff = timezone.now() - datetime.timedelta(days=int(value))
         return queryset.filter(status__in=self.NOT_BOOKED, submitted_at__lt=cutoff)
 
 
@@ -270,9 +271,6 @@ class ReferringProviderAdmin(ReferringProviderPages):
     def has_add_permission(self, request):
         # Providers register themselves on the site.
         return False
-
-    def has_verify_permission(self, request):
-        return request.user.has_perm("referrals.verify_referringprovider")
 
     @admin.action(description=_("Verify the selected referring providers"), permissions=["verify"])
     def verify_providers(self, request, queryset):

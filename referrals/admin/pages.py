@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin
@@ -23,7 +24,7 @@ S = ReferralStatus
 @dataclass(frozen=True)
 class StaffAction:
     name: str
-    label: str
+    label: str | Promise
     to_status: str
     permission: str
     form_class: type
@@ -159,6 +160,9 @@ class ReferralPages(ReadOnlyModelAdmin):
 
 class ReferringProviderPages(ClinicModelAdmin):
     """The verify button of a provider's page; ReferringProviderAdmin is built on it."""
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("referrals.verify_referringprovider")
 
     def get_urls(self):
         return [

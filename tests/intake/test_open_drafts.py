@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _past_expiry(**fields) -> Intake:
     """A draft whose time ran out an hour ago; the sweep has not run, so its status is still draft."""
-    return IntakeFactory(expires_at=timezone.now() - datetime.timedelta(hours=1), **fields)
+    return IntakeFactory.create(expires_at=timezone.now() - datetime.timedelta(hours=1), **fields)
 
 
 def test_a_draft_past_its_expiry_is_not_the_patients_open_draft_before_the_sweep_marks_it():

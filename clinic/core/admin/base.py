@@ -1,8 +1,12 @@
 """What every ModelAdmin and inline of the portal builds on."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +15,16 @@ from clinic.core.models import StaffAlert
 _MAX_PK = 2**63 - 1
 
 
-class RefuseTamperedSelectionMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class RefuseTamperedSelectionMixin(_AdminBase):
     """Django's admin turns a tampered action selection (an id that is not a number) into a 500."""
 
-    def response_action(self, request, queryset):
+    def response_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
         if not all(value.isdigit() and int(value) <= _MAX_PK for value in selected):
             message = _("The selection is not valid: please tick the rows again.")
@@ -49,8 +59,14 @@ class StaffAlertInline(GenericTabularInline):
     """An intake's or a referral's own alerts, on its page (added by the app that owns the page)."""
 
     model = StaffAlert
-    fields = ["alert_display", "summary", "created_at", "acknowledged_at", "acknowledged_by", "escalated_at"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "alert_display",
+        "summary",
+        "created_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "escalated_at",
+    )
     extra = 0
     can_delete = False
     show_change_link = True

@@ -40,7 +40,7 @@ class OutboundEmailAdmin(ClinicModelAdmin):
     list_display = ["template", "to", "status", "attempts", "created_at", "sent_at", "send_after"]
     list_filter = ["status", "template"]
     search_fields = ["to", "idempotency_key"]
-    fields = [
+    readonly_fields = fields = (
         "public_id",
         "template",
         "to",
@@ -51,8 +51,7 @@ class OutboundEmailAdmin(ClinicModelAdmin):
         "last_queued_at",
         "sent_at",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
     actions = ["retry_failed"]
     show_full_result_count = False
     date_hierarchy = "created_at"
@@ -93,7 +92,7 @@ class StaffAlertAdmin(StaffAlertPages):
         "kind",
         "tier",
     ]
-    readonly_fields = [
+    readonly_fields = fields = (
         "alert_display",
         "summary",
         "subject_link",
@@ -102,8 +101,7 @@ class StaffAlertAdmin(StaffAlertPages):
         "escalated_at",
         "acknowledged_at",
         "acknowledged_by",
-    ]
-    fields = readonly_fields
+    )
     actions = ["acknowledge"]
     show_full_result_count = False
     change_form_template = "admin/clinic/staffalert/change_form.html"
@@ -111,9 +109,6 @@ class StaffAlertAdmin(StaffAlertPages):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("content_type", "acknowledged_by")
         return queryset.prefetch_related("subject")
-
-    def has_acknowledge_permission(self, request):
-        return request.user.has_perm("clinic.acknowledge_staffalert")
 
     @admin.display(description=_("alert"), ordering="tier")
     def alert_display(self, obj: StaffAlert):
@@ -123,7 +118,8 @@ class StaffAlertAdmin(StaffAlertPages):
     def subject_link(self, obj: StaffAlert):
         content_type = obj.content_type
         url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.object_id])
-        label = f"{content_type.model_class()._meta.verbose_name}: {obj.subject}" if obj.subject else "—"
+        model = content_type.model_class()
+        label = f"{model._meta.verbose_name}: {obj.subject}" if model and obj.subject else "—"
         return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=_("escalated if not acknowledged by"))

@@ -14,6 +14,9 @@ from .base import ReadOnlyModelAdmin
 class StaffAlertPages(ReadOnlyModelAdmin):
     """The acknowledge button of an alert's page; StaffAlertAdmin is built on it."""
 
+    def has_acknowledge_permission(self, request):
+        return request.user.has_perm("clinic.acknowledge_staffalert")
+
     def get_urls(self):
         return [
             path(
