@@ -833,18 +833,6 @@ class ConsentForm(forms.Form):
         return typed
 
 
-STEP_FORMS = {
-    "about": AboutForm,
-    "insurance": InsuranceForm,
-    "pain": PainForm,
-    "treatments": TreatmentsForm,
-    "medications": MedicationsForm,
-    "history": HistoryForm,
-    "questionnaires": QuestionnairesForm,
-    "goals": GoalsForm,
-}
-
-
 # --- Staff: the clinician's DN4 examination (items 8-10) -----------------------------------------
 
 

@@ -24,6 +24,20 @@ class IntakeStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class IntakeStep(models.TextChoices):
+    """The eight steps in the order the patient answers them (DESIGN.md §1.1): the keys of
+    `Intake.answers` and `Intake.completed_steps`. `intake.steps` gives each its form and pages."""
+
+    ABOUT = "about", _("About you")
+    INSURANCE = "insurance", _("Insurance")
+    PAIN = "pain", _("Your pain")
+    TREATMENTS = "treatments", _("Treatments so far")
+    MEDICATIONS = "medications", _("Medications and allergies")
+    HISTORY = "history", _("Health history")
+    QUESTIONNAIRES = "questionnaires", _("Questionnaires")
+    GOALS = "goals", _("Goals of care")
+
+
 # The only moves a status may make; every move writes an IntakeEvent.
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     IntakeStatus.DRAFT: frozenset({IntakeStatus.SUBMITTED, IntakeStatus.EXPIRED}),

@@ -4,7 +4,7 @@ Each service runs in one transaction, locks the intake row it changes, and queue
 through the outbox in that same transaction (so they are sent once, after commit).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,10 +43,10 @@ from .models import (
     Intake,
     IntakeEvent,
     IntakeStatus,
+    IntakeStep,
     Medication,
     MedicationRecognition,
 )
-from .steps import STEP_SLUGS
 
 # The spec's item 9 protocol: a positive answer is not a risk assessment by itself; it "should lead to
 # a structured assessment such as the ASQ or C-SSRS". Shown to staff on the alert, never emailed.
@@ -181,7 +181,9 @@ def _locked_draft(intake: Intake) -> Intake:
 
 def _mark_completed(intake: Intake, step: str) -> None:
     if step not in intake.completed_steps:
-        intake.completed_steps = [slug for slug in STEP_SLUGS if slug in {*intake.completed_steps, step}]
+        intake.completed_steps = [
+            slug for slug in IntakeStep.values if slug in {*intake.completed_steps, step}
+        ]
 
 
 def _save(intake: Intake) -> None:
@@ -234,20 +236,35 @@ def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> I
     Saving the pain step evaluates the red-flag screen at once (alerting staff for emergency and
     urgent tiers); saving the history or treatments step refreshes the stored safety screen.
     """
-    if step not in {"pain", "treatments", "history", "goals"}:
+    finish = _ANSWERS_STORED_AS_GIVEN.get(step)
+    if finish is None:
         raise ValueError(f"intake_save_step does not save the {step!r} step")
     with transaction.atomic():
         intake = _locked_draft(intake)
         intake.answers = {**intake.answers, step: answers}
-        if step == "pain":
-            intake.body_regions = list(answers.get("body_regions", []))
         _mark_completed(intake, step)
-        _save(intake)
-        if step == "pain":
-            _refresh_red_flags(intake)
-        if step in {"history", "treatments"}:
-            _refresh_safety(intake)
+        finish(intake)
     return intake
+
+
+def _finish_pain(intake: Intake) -> None:
+    intake.body_regions = list(intake.step_answers(IntakeStep.PAIN).get("body_regions", []))
+    _save(intake)
+    _refresh_red_flags(intake)
+
+
+def _finish_screened(intake: Intake) -> None:
+    _save(intake)
+    _refresh_safety(intake)
+
+
+# What else saving each of these steps keeps up to date; each saves the intake.
+_ANSWERS_STORED_AS_GIVEN: dict[str, Callable[[Intake], None]] = {
+    IntakeStep.PAIN: _finish_pain,
+    IntakeStep.TREATMENTS: _finish_screened,
+    IntakeStep.HISTORY: _finish_screened,
+    IntakeStep.GOALS: _save,
+}
 
 
 def intake_save_medications(
@@ -516,7 +533,7 @@ def intake_submit(
     """
     with transaction.atomic():
         intake = _locked_draft(intake)
-        missing = [slug for slug in STEP_SLUGS if slug not in intake.completed_steps]
+        missing = [slug for slug in IntakeStep.values if slug not in intake.completed_steps]
         if missing:
             raise IntakeIncomplete(missing)
         if not intake.consent_name_matches(consent_name):

@@ -18,21 +18,9 @@ from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_pa
 from clinic.core.uploads import upload_response
 
 from . import selectors, services
-from .forms import (
-    STEP_FORMS,
-    AllergyFormSet,
-    ConsentForm,
-    InjectionFormSet,
-    MedicationFormSet,
-    PainForm,
-    QuestionnairesForm,
-    ResendLinkForm,
-    StartForm,
-    SurgeryFormSet,
-    treatment_rows_initial,
-)
-from .models import Intake, IntakeStatus, MedicationRecognition
-from .steps import STEPS, STEPS_BY_SLUG, next_step, previous_step
+from .forms import ConsentForm, ResendLinkForm, StartForm
+from .models import Intake, IntakeStatus
+from .steps import EMERGENCY, STEPS, STEPS_BY_SLUG, Step, next_step, previous_step, step_index
 from .tokens import read_resume_token, step_form_key, step_form_key_opens
 from .vocabulary import BODY_REGIONS
 
@@ -156,115 +144,41 @@ def resend_link(request: HttpRequest) -> HttpResponse:
 # --- The steps -------------------------------------------------------------------------------------
 
 
-def _initial(intake: Intake, slug: str) -> dict:
-    answers = intake.step_answers(slug)
-    if slug == "pain":
-        return PainForm.from_answers(answers)
-    if slug == "questionnaires":
-        return QuestionnairesForm.initial_from(
-            {code: r.answers for code, r in selectors.responses_by_code(intake).items()}
-        )
-    return answers
-
-
-def _build_forms(request: HttpRequest, intake: Intake, slug: str):
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
-    kwargs = {"intake": intake}
-    if slug == "questionnaires":
-        kwargs["instruments"] = selectors.chosen_instruments(intake)
-    if slug == "about":
-        form = STEP_FORMS[slug](data, **kwargs)
-    else:
-        form = STEP_FORMS[slug](data, files, initial=_initial(intake, slug), **kwargs)
-    formsets = {}
-    if slug == "medications":
-        meds = [
-            {
-                "name": m.name,
-                "dose": m.dose,
-                "frequency": m.frequency,
-                "confirmed": m.recognition == MedicationRecognition.CONFIRMED,
-                "asked_as": medicines.read_medicine(m.name).near_match_key,
-            }
-            for m in intake.medications.all()
-        ]
-        allergies = [{"substance": a.substance, "reaction": a.reaction} for a in intake.allergies.all()]
-        formsets["medication_formset"] = MedicationFormSet(data, prefix="med", initial=meds or None)
-        formsets["allergy_formset"] = AllergyFormSet(data, prefix="allergy", initial=allergies or None)
-    if slug == "treatments":
-        saved = intake.step_answers("treatments")
-        formsets["injection_formset"] = InjectionFormSet(
-            data, prefix="injection", initial=treatment_rows_initial(saved.get("injections"))
-        )
-        formsets["surgery_formset"] = SurgeryFormSet(
-            data, prefix="surgery", initial=treatment_rows_initial(saved.get("surgeries"))
-        )
-    return form, formsets
-
-
-def _save(intake: Intake, slug: str, form, formsets) -> Intake:
-    if slug == "about":
-        return services.intake_save_about(intake=intake, data=form.cleaned_data)
-    if slug == "insurance":
-        return services.intake_save_insurance(
-            intake=intake,
-            answers=form.answers(),
-            card_front=form.cleaned_data.get("card_front"),
-            card_back=form.cleaned_data.get("card_back"),
-        )
-    if slug == "medications":
-        medications = [f.cleaned_data for f in formsets["medication_formset"] if f.cleaned_data.get("name")]
-        allergies = [f.cleaned_data for f in formsets["allergy_formset"] if f.cleaned_data.get("substance")]
-        return services.intake_save_medications(
-            intake=intake, answers=form.answers(), medications=medications, allergies=allergies
-        )
-    if slug == "questionnaires":
-        return services.intake_save_questionnaires(intake=intake, responses=form.responses())
-    if slug == "treatments":
-        answers = {
-            **form.answers(),
-            "injections": [f.answers() for f in formsets["injection_formset"] if f.cleaned_data.get("kind")],
-            "surgeries": [
-                f.answers() for f in formsets["surgery_formset"] if f.cleaned_data.get("procedure")
-            ],
-        }
-        return services.intake_save_step(intake=intake, step=slug, answers=answers)
-    return services.intake_save_step(intake=intake, step=slug, answers=form.answers())
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
     intake = _intake_for_post(request, public_id)
     if intake is None:
         return _no_access(request)
-    if step not in STEPS_BY_SLUG:
+    current = STEPS_BY_SLUG.get(step)
+    if current is None:
         raise Http404("no such step")
     if not intake.is_open:
         return _closed_redirect(request, intake)
-    form, formsets = _build_forms(request, intake, step)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = current.form(intake, request.POST if posted else None, request.FILES if posted else None)
+    formsets = current.formsets(intake, request.POST if posted else None)
+    if posted:
         action = request.POST.get("action", "next")
         valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
         if not valid:
             try:
-                intake = _record_safety_answers(intake, step, form)
+                intake = current.record_safety_answers(intake, form)
             except services.IntakeNotEditable:
                 return _closed_redirect(request, intake)
-            if intake.needs_emergency_guidance and step == "pain":
-                return _urgent_help(request, intake, step, saved=False)
+            if guidance := current.stops_for(intake, saved=False):
+                return _urgent_help(request, intake, current, guidance, saved=False)
         if valid:
             try:
-                intake = _save(intake, step, form, formsets)
+                intake = current.save(intake, form, formsets)
             except services.IntakeNotEditable:
                 return _closed_redirect(request, intake)
             except ValidationError as error:  # a card photo refused by clinic.core.uploads
-                form.add_error("card_front" if step == "insurance" else None, error)
+                form.add_error(current.upload_field, error)
                 valid = False
         if valid:
-            if _stops_for_guidance(intake, step):
-                return _urgent_help(request, intake, step, saved=True)
+            if guidance := current.stops_for(intake, saved=True):
+                return _urgent_help(request, intake, current, guidance, saved=True)
             if action == "later":
                 services.intake_send_resume_link(intake=intake)
                 return render(
@@ -273,9 +187,8 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
             if action == "back" and previous_step(step):
                 return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
             following = next_step(step)
-            if step == "medications" and action == "next" and "medications" not in intake.completed_steps:
-                # Saved, but a near-match or a listed blood thinner is still to be confirmed.
-                messages.warning(request, _("Saved. Please answer the questions next to your medicines."))
+            if action == "next" and (question := current.still_asking(intake)):
+                messages.warning(request, question)
                 return redirect("intake:step", public_id=intake.public_id, step=step)
             if action == "save":
                 if not _guidance_showing(intake):
@@ -287,53 +200,34 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
         messages.error(request, _("Some answers need your attention. Nothing you typed has been lost."))
     context = {
         "intake_key": step_form_key(intake.public_id),
-        "live_guidance_fields": PainForm.live_guidance_fields() if step == "pain" else None,
+        "live_guidance_fields": current.live_guidance_fields(),
         "live_emergency_guidance": red_flags.EMERGENCY_GUIDANCE,
         "live_urgent_guidance": red_flags.URGENT_GUIDANCE,
         "intake": intake,
         "form": form,
         **formsets,
-        "step": STEPS_BY_SLUG[step],
+        "step": current,
         "steps": STEPS,
-        "step_number": list(STEPS_BY_SLUG).index(step) + 1,
+        "step_number": step_index(step) + 1,
         "previous": previous_step(step),
         "body_regions_front": [r for r in BODY_REGIONS if r[2] == "front"],
         "body_regions_back": [r for r in BODY_REGIONS if r[2] == "back"],
         **_safety_context(intake),
     }
-    return render(
-        request, f"intake/step_{step}.html", context, status=400 if request.method == "POST" else 200
-    )
-
-
-def _record_safety_answers(intake: Intake, step: str, form) -> Intake:
-    """A refused pain or questionnaire page still counts its warning signs (see the service)."""
-    if step == "pain":
-        return services.intake_record_safety_answers(
-            intake=intake, red_flag_answers=form.posted_red_flag_answers()
-        )
-    if step == "questionnaires":
-        return services.intake_record_safety_answers(intake=intake, phq9_item9=form.posted_phq9_item9())
-    return intake
+    return render(request, f"intake/step_{step}.html", context, status=400 if posted else 200)
 
 
 def _guidance_showing(intake: Intake) -> bool:
     return intake.needs_emergency_guidance or intake.needs_urgent_guidance or intake.crisis_flag
 
 
-def _stops_for_guidance(intake: Intake, step: str) -> bool:
-    """An emergency answer stops the questionnaire (red-flags spec: "stop, show ..."), and a PHQ-9
-    item 9 answer above 0 gets the crisis page with the same immediacy."""
-    return (step == "pain" and intake.needs_emergency_guidance) or (
-        step == "questionnaires" and intake.crisis_flag
-    )
-
-
-def _urgent_help(request: HttpRequest, intake: Intake, step: str, *, saved: bool) -> HttpResponse:
+def _urgent_help(
+    request: HttpRequest, intake: Intake, current: Step, guidance: str, *, saved: bool
+) -> HttpResponse:
     """The guidance is the whole page; a link by email lets the patient finish later, and staff were
     alerted when the answer was stored."""
     services.intake_send_resume_link(intake=intake)
-    following = next_step(step) if saved else step
+    following = next_step(current.slug) if saved else current.slug
     continue_url = (
         reverse("intake:step", args=[intake.public_id, following])
         if following
@@ -343,7 +237,7 @@ def _urgent_help(request: HttpRequest, intake: Intake, step: str, *, saved: bool
         "intake": intake,
         "saved": saved,
         "continue_url": continue_url,
-        "emergency": step == "pain",
+        "emergency": guidance == EMERGENCY,
         **_safety_context(intake),
     }
     return render(request, "intake/urgent_help.html", context)

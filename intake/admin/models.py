@@ -315,6 +315,7 @@ class IntakeAdmin(IntakePages):
             (
                 (summary["step"].title, format_html_join("", "<dt>{}</dt><dd>{}</dd>", summary["rows"]))
                 for summary in selectors.step_summaries(obj)
+                if summary["rows"] is not None
             ),
         )
 

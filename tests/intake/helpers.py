@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from clinic.core.clinical import red_flags
-from intake.selectors import chosen_instruments
+from intake.steps import chosen_instruments
 from intake.vocabulary import THERAPIES
 
 

@@ -12,9 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from intake import services
-from intake.forms import STEP_FORMS
-from intake.selectors import chosen_instruments
-from intake.steps import STEP_SLUGS
+from intake.steps import STEP_FORMS, STEP_SLUGS, chosen_instruments
 from intake.tokens import resume_token
 from tests.factories import IntakeFactory, StaffUserFactory
 
