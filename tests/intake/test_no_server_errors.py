@@ -1,50 +1,48 @@
-"""Garbage sent to every intake URL, by GET, POST and the wrong methods, never gets a server error.
+"""Garbage sent to every intake URL, by GET, POST and the wrong methods, ends where it should.
 
-Each case is what a broken client, an old bookmark, a tampered link or a curious person might send:
-missing fields, huge strings, words for numbers, lists for single values, bad ids and tokens.
+A refused step shows its form again with the error, a saved one moves on by redirect, a link that
+is not this person's is not found, and a method a page does not take is not allowed.
 """
 
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django.urls import reverse
 
 from intake import services
 from intake.steps import STEP_FORMS, STEP_SLUGS, chosen_instruments
 from intake.tokens import resume_token
 from tests.factories import IntakeFactory, StaffUserFactory
+from tests.fuzz import (
+    BAD,
+    FORM_ENDS,
+    HUGE,
+    JUNK_VALUES,
+    METHODS,
+    End,
+    expect,
+    fuzz,
+    fuzz_client,
+    garbage,
+    malformed_url,
+    unexpected,
+    url,
+)
 
 from . import helpers
 
 pytestmark = pytest.mark.django_db
 
-HUGE = "x" * 100_000
-JUNK_VALUES = [
-    "",
-    HUGE,
-    "abc",
-    "-1",
-    "11",
-    "1e999",
-    "NaN",
-    "0x10",
-    "\x00",
-    "2024-13-45",
-    "<script>",
-    "🙂" * 50,
-]
 BAD_TOKENS = ["x", "a:b:c", HUGE[:3000], "..%2F..", resume_token(uuid.uuid4())[:-3] + "abc"]
 FORMSET_PREFIXES = ("med", "allergy", "injection", "surgery")
-
-
-def _client():
-    return Client(raise_request_exception=False)
-
-
-def _assert_no_500(response, what):
-    assert response.status_code < 500, (what, response.status_code)
+# Views that take GET and POST only (require_http_methods) refuse every other method alike.
+GET_AND_POST = {
+    "put": {End.NOT_ALLOWED},
+    "patch": {End.NOT_ALLOWED},
+    "delete": {End.NOT_ALLOWED},
+    "head": {End.NOT_ALLOWED},
+    "options": {End.NOT_ALLOWED},
+}
 
 
 def _field_names(intake, slug):
@@ -55,11 +53,7 @@ def _field_names(intake, slug):
 
 
 def _garbage_posts(intake, slug):
-    names = _field_names(intake, slug)
-    yield "nothing", {}
-    for value in JUNK_VALUES:
-        yield f"every field {value[:10]!r}", dict.fromkeys(names, value)
-    yield "lists for every field", {name: ["a", "b", HUGE] for name in names}
+    yield from garbage(_field_names(intake, slug))
     for action in ("next", "back", "save", "later", "delete", HUGE):
         yield f"action {action[:10]}", {"action": action}
     for prefix in FORMSET_PREFIXES:
@@ -91,104 +85,109 @@ def _garbage_posts(intake, slug):
 @pytest.fixture
 def opened():
     """A client that opened an intake's link, and the intake with its first four steps saved."""
-    client = _client()
+    client = fuzz_client()
     intake = IntakeFactory()
-    client.get(reverse("intake:resume", args=[resume_token(intake.public_id)]))
+    client.get(url("intake:resume", resume_token(intake.public_id)))
     for slug, data in [
         ("about", helpers.about(intake)),
         ("insurance", helpers.insurance()),
         ("pain", helpers.pain(descriptors=["burning"], body_regions=["low_back", "neck_back"])),
     ]:
-        assert client.post(reverse("intake:step", args=[intake.public_id, slug]), data).status_code == 302
+        assert client.post(url("intake:step", intake.public_id, slug), data).status_code == 302
     intake.refresh_from_db()
     return client, intake
 
 
-def test_every_step_survives_garbage_posts(opened):
+@pytest.mark.parametrize("slug", STEP_SLUGS)
+def test_every_step_shows_its_form_again_or_moves_on_whatever_is_posted(opened, slug):
     client, intake = opened
-    for slug in STEP_SLUGS:
-        url = reverse("intake:step", args=[intake.public_id, slug])
-        for what, data in _garbage_posts(intake, slug):
-            _assert_no_500(client.post(url, data), (slug, what))
-        _assert_no_500(client.get(url), (slug, "get after garbage"))
+    target = url("intake:step", intake.public_id, slug)
+    problems = fuzz(client, target, {"post": FORM_ENDS}, bodies=_garbage_posts(intake, slug), methods=())
+    problems += fuzz(client, target, {"get": {End.PAGE}}, methods=["get"])
+    assert problems == []
 
 
 def test_card_uploads_that_are_not_images_or_are_empty_get_a_message_not_a_500(opened):
     client, intake = opened
-    url = reverse("intake:step", args=[intake.public_id, "insurance"])
+    target = url("intake:step", intake.public_id, "insurance")
     for upload in (
         SimpleUploadedFile("card.png", b"", content_type="image/png"),
         SimpleUploadedFile("card.png", b"%PDF-1.4 not an image", content_type="image/png"),
         SimpleUploadedFile("card.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
         SimpleUploadedFile("x" * 500 + ".png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"),
     ):
-        response = client.post(url, {**helpers.insurance(), "card_front": upload, "card_back": upload})
-        _assert_no_500(response, upload.name[:20])
+        response = client.post(target, {**helpers.insurance(), "card_front": upload, "card_back": upload})
+        expect(response, {End.FORM_ERROR}, upload.name[:20])
 
 
 def test_wrong_methods_and_unknown_steps_are_refused_politely(opened):
     client, intake = opened
     pid = intake.public_id
-    urls = [
-        reverse("intake:start"),
-        reverse("intake:resume", args=[resume_token(pid)]),
-        reverse("intake:resend_link"),
-        reverse("intake:step", args=[pid, "about"]),
-        reverse("intake:step", args=[pid, "no-such-step"]),
-        reverse("intake:review", args=[pid]),
-        reverse("intake:thanks", args=[pid]),
-        reverse("intake:insurance_card", args=[pid, "front"]),
-    ]
-    for url in urls:
-        for method in ("get", "post", "put", "patch", "delete", "head", "options"):
-            _assert_no_500(getattr(client, method)(url), (method, url))
+    only = {method: {End.NOT_ALLOWED} for method in METHODS}
+    table = {
+        url("intake:start"): {**GET_AND_POST, "get": {End.PAGE}, "post": {End.PAGE}},
+        url("intake:resume", resume_token(pid)): {**only, "get": {End.REDIRECT}},
+        url("intake:resend_link"): {**only, "post": {End.PAGE}},
+        url("intake:step", pid, "about"): {**GET_AND_POST, "get": {End.PAGE}, "post": {End.FORM_ERROR}},
+        url("intake:step", pid, "no-such-step"): {
+            **GET_AND_POST,
+            "get": {End.NOT_FOUND},
+            "post": {End.NOT_FOUND},
+        },
+        url("intake:review", pid): {**GET_AND_POST, "get": {End.PAGE}, "post": {End.FORM_ERROR}},
+        url("intake:thanks", pid): {method: {End.REDIRECT} for method in METHODS},
+        url("intake:insurance_card", pid, "front"): {method: {End.REDIRECT} for method in METHODS},
+    }
+    problems = []
+    for target, ends in table.items():
+        problems += fuzz(client, target, ends)
+    assert problems == []
 
 
 def test_bad_ids_and_tokens_get_a_friendly_page(opened):
     client, intake = opened
+    problems = []
     for token in BAD_TOKENS:
-        _assert_no_500(client.get(f"/intake/link/{token}/"), ("resume", token[:20]))
-        _assert_no_500(client.post(reverse("intake:resend_link"), {"token": token}), ("resend", token[:20]))
-    _assert_no_500(client.post(reverse("intake:resend_link"), {"token": ["a", "b"]}), "resend list")
+        problems += fuzz(
+            client, malformed_url("intake:resume", BAD, bad=token), {End.NOT_FOUND}, methods=["get"]
+        )
+        response = client.post(url("intake:resend_link"), {"token": token})
+        problems.append(unexpected(response, {End.PAGE}, ("resend", token[:20])))
+    expect(client.post(url("intake:resend_link"), {"token": ["a", "b"]}), {End.PAGE}, "resend list")
     someone_else = uuid.uuid4()
-    for path in (
-        f"/intake/{someone_else}/step/about/",
-        f"/intake/{someone_else}/review/",
-        f"/intake/{someone_else}/thank-you/",
-        "/intake/not-a-uuid/step/about/",
-        f"/intake/{intake.public_id}/step/{'a' * 5000}/",
+    for target in (
+        url("intake:step", someone_else, "about"),
+        url("intake:review", someone_else),
+        url("intake:thanks", someone_else),
+        malformed_url("intake:step", BAD, "about", bad="not-a-uuid"),
+        url("intake:step", intake.public_id, "a" * 5000),
     ):
         for method in ("get", "post"):
-            _assert_no_500(getattr(client, method)(path, {"action": "next"}), (method, path[:60]))
+            expect(
+                getattr(client, method)(target, {"action": "next"}), {End.NOT_FOUND}, (method, target[:60])
+            )
+    assert [problem for problem in problems if problem] == []
 
 
-def test_start_and_review_survive_garbage():
-    client = _client()
-    url = reverse("intake:start")
-    names = ["first_name", "last_name", "date_of_birth", "email"]
-    for value in JUNK_VALUES:
-        _assert_no_500(client.post(url, dict.fromkeys(names, value)), ("start", value[:10]))
-    _assert_no_500(client.post(url, {name: ["a", HUGE] for name in names}), "start lists")
-    _assert_no_500(
-        client.post(
-            url, {"first_name": "A", "last_name": "B", "date_of_birth": "0001-01-01", "email": "a@b.co"}
-        ),
-        "year 1",
-    )
-    _assert_no_500(
-        client.post(
-            url, {"first_name": "A", "last_name": "B", "date_of_birth": "9999-12-31", "email": "a@b.co"}
-        ),
-        "year 9999",
-    )
+def test_start_shows_its_form_again_whatever_is_posted():
+    client = fuzz_client()
+    target = url("intake:start")
+    nothing, *junk = garbage(["first_name", "last_name", "date_of_birth", "email"])
+    person = {"first_name": "A", "last_name": "B", "email": "a@b.co"}
+    years = [(f"year {day[:4]}", {**person, "date_of_birth": day}) for day in ("0001-01-01", "9999-12-31")]
+    # An empty post is no submission: the empty form again.
+    problems = fuzz(client, target, {"post": {End.PAGE}}, bodies=[nothing], methods=())
+    problems += fuzz(client, target, {"post": {End.FORM_ERROR}}, bodies=[*junk, *years], methods=())
+    assert problems == []
 
 
 def test_review_and_submit_survive_garbage_and_a_second_submission(opened):
     client, intake = opened
-    url = reverse("intake:review", args=[intake.public_id])
+    review = url("intake:review", intake.public_id)
     names = ["consent_name", "consent_privacy", "consent_financial"]
-    for value in JUNK_VALUES:
-        _assert_no_500(client.post(url, dict.fromkeys(names, value)), ("review", value[:10]))
+    assert (
+        fuzz(client, review, {"post": {End.FORM_ERROR}}, bodies=garbage(names, JUNK_VALUES), methods=()) == []
+    )
     # Finish the intake, submit it twice, then post to every step of the closed intake.
     for slug, data in [
         ("treatments", helpers.treatments()),
@@ -197,32 +196,38 @@ def test_review_and_submit_survive_garbage_and_a_second_submission(opened):
         ("questionnaires", helpers.questionnaires(intake)),
         ("goals", helpers.goals()),
     ]:
-        assert client.post(reverse("intake:step", args=[intake.public_id, slug]), data).status_code == 302
+        assert client.post(url("intake:step", intake.public_id, slug), data).status_code == 302
     consent = {"consent_name": intake.full_name, "consent_privacy": "on", "consent_financial": "on"}
-    assert client.post(url, consent).status_code == 302
-    _assert_no_500(client.post(url, consent), "submit again")
+    expect(client.post(review, consent), {End.REDIRECT}, "submit")
+    expect(client.post(review, consent), {End.REDIRECT}, "submit again")
     for slug in STEP_SLUGS:
-        _assert_no_500(
-            client.post(reverse("intake:step", args=[intake.public_id, slug]), {}), ("closed", slug)
-        )
+        expect(client.post(url("intake:step", intake.public_id, slug), {}), {End.REDIRECT}, ("closed", slug))
 
 
 def test_staff_card_view_survives_bad_sides_and_ids(opened):
     _client_unused, intake = opened
-    client = _client()
-    client.force_login(StaffUserFactory(is_superuser=True))
-    for path in (
-        f"/intake/staff/{intake.public_id}/card/front/",
-        f"/intake/staff/{intake.public_id}/card/sideways/",
-        f"/intake/staff/{uuid.uuid4()}/card/back/",
+    client = fuzz_client(StaffUserFactory(is_superuser=True))
+    for target in (
+        url("intake:insurance_card", intake.public_id, "front"),
+        url("intake:insurance_card", intake.public_id, "sideways"),
+        url("intake:insurance_card", uuid.uuid4(), "back"),
     ):
-        _assert_no_500(client.get(path), path)
+        expect(client.get(target), {End.NOT_FOUND}, target)
 
 
-def test_an_expired_draft_answers_without_a_500(opened):
+def test_an_expired_draft_says_it_is_gone(opened):
     client, intake = opened
     services.intake_expire_drafts(now=intake.expires_at)
     for slug in ("about", "pain"):
-        _assert_no_500(client.post(reverse("intake:step", args=[intake.public_id, slug]), {}), slug)
-    _assert_no_500(client.get(reverse("intake:review", args=[intake.public_id])), "review")
-    _assert_no_500(client.get(reverse("intake:resume", args=[resume_token(intake.public_id)])), "resume")
+        expect(client.post(url("intake:step", intake.public_id, slug), {}), {End.GONE}, slug)
+    expect(client.get(url("intake:review", intake.public_id)), {End.GONE}, "review")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the link of an expired draft redirects to the thank-you page, which says it was received",
+)
+def test_the_link_of_an_expired_draft_says_it_is_gone(opened):
+    client, intake = opened
+    services.intake_expire_drafts(now=intake.expires_at)
+    expect(client.get(url("intake:resume", resume_token(intake.public_id))), {End.GONE}, "resume")
