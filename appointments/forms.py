@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.core.models import ContactMethod, Location
+from clinic.core.person import DateOfBirthField, DateOfBirthInput
 from clinic.core.selectors import active_locations
 
 from . import services
@@ -39,9 +40,7 @@ class AppointmentRequestForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"})
-    )
+    date_of_birth = DateOfBirthField(widget=DateOfBirthInput({"autocomplete": "bday"}))
     email = forms.EmailField(
         label=_("Email"), help_text=_("We will send a link to confirm it is yours."), max_length=254
     )
@@ -110,15 +109,6 @@ class AppointmentRequestForm(forms.Form):
         earliest = self.cleaned_data["earliest_date"]
         _apply_service_rule(self, services.validate_earliest_date, earliest)
         return earliest
-
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today:
-            raise ValidationError(_("The date of birth cannot be in the future."))
-        if born < today.replace(year=today.year - 120):
-            raise ValidationError(_("Please check the year of birth."))
-        return born
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
+from clinic.core.person import DateOfBirthField
 from clinic.core.uploads import IMAGE_TYPES, upload_validate
 
 from .contradictions import find_contradictions
@@ -37,25 +38,8 @@ from .vocabulary import (
     THERAPIES,
 )
 
-MAX_AGE_YEARS = 120
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 YES_NO_NOT_SURE = (("yes", _("Yes")), ("no", _("No")), ("not_sure", _("Not sure")))
-
-
-def validate_date_of_birth(value: date) -> None:
-    today = timezone.localdate()
-    if value > today:
-        raise ValidationError(_("The date of birth cannot be in the future."), code="future")
-    try:
-        oldest = today.replace(year=today.year - MAX_AGE_YEARS)
-    except ValueError:  # 29 February
-        oldest = today.replace(year=today.year - MAX_AGE_YEARS, day=28)
-    if value < oldest:
-        raise ValidationError(
-            _("Please check the year: that date is more than %(years)s years ago.")
-            % {"years": MAX_AGE_YEARS},
-            code="too_old",
-        )
 
 
 class DateInput(forms.DateInput):
@@ -112,9 +96,7 @@ class StartForm(StepForm):
     last_name = forms.CharField(
         label=_("Last name"), max_length=100, widget=forms.TextInput({"autocomplete": "family-name"})
     )
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), widget=DateInput(), validators=[validate_date_of_birth]
-    )
+    date_of_birth = DateOfBirthField()
     email = forms.EmailField(
         label=_("Email"),
         help_text=_(
@@ -135,7 +117,7 @@ class AboutForm(forms.ModelForm):
     class Meta:
         model = Intake
         fields = list(ABOUT_FIELDS)
-        widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": DateOfBirthField}
         help_texts = {
             "sex_at_birth": _("Some of our questionnaires score differently by sex assigned at birth."),
             "email": _("If you change it, we will send a link to confirm the new address."),
@@ -144,7 +126,6 @@ class AboutForm(forms.ModelForm):
     def __init__(self, *args, intake: Intake | None = None, **kwargs):
         super().__init__(*args, instance=intake, **kwargs)
         self.fields["sex_at_birth"].required = True
-        self.fields["date_of_birth"].validators.append(validate_date_of_birth)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
@@ -13,12 +13,12 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.models import Language, Location, SexAtBirth
+from clinic.core.person import DateOfBirthField
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
 from .models import DeclineReason, ImagingType, ReferringProvider, RequestedService, Urgency
 from .npi import npi_is_valid
 
-MAX_AGE_YEARS = 120
 MAX_DIAGNOSIS_CODES = 12
 MAX_DOCUMENTS = 10
 
@@ -205,7 +205,7 @@ class ReferralForm(forms.Form):
 
     patient_first_name = forms.CharField(label=_("First name"), max_length=100)
     patient_last_name = forms.CharField(label=_("Last name"), max_length=100)
-    patient_date_of_birth = forms.DateField(label=_("Date of birth"), widget=_date_input())
+    patient_date_of_birth = DateOfBirthField()
     patient_sex = forms.ChoiceField(label=_("Sex assigned at birth"), choices=SexAtBirth.choices)
     patient_phone = PhoneNumberField(label=_("Phone"), region="US")
     patient_email = forms.EmailField(
@@ -343,17 +343,6 @@ class ReferralForm(forms.Form):
                 InlineRadios("contrast_allergy"),
             ),
         )
-
-    def clean_patient_date_of_birth(self):
-        value = self.cleaned_data["patient_date_of_birth"]
-        today = timezone.localdate()
-        if value > today:
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if value < today.replace(year=today.year - MAX_AGE_YEARS) - timedelta(days=1):
-            raise forms.ValidationError(
-                _("The date of birth cannot be more than %(years)s years ago.") % {"years": MAX_AGE_YEARS}
-            )
-        return value
 
     def clean_pain_onset(self):
         value = self.cleaned_data.get("pain_onset")

@@ -1,0 +1,72 @@
+"""Rules about a person's own details, the same wherever they are typed: the intake, a referral,
+an appointment request."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_AGE_YEARS = 120
+
+# 3/4/85, 03-04-85, 3.4.85: a two-digit year, which could be 1985 or 2085 (or 1925 or 2025).
+_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+
+
+def oldest_date_of_birth(today: date) -> date:
+    """The earliest date of birth accepted on `today`: MAX_AGE_YEARS years before it, no earlier."""
+    try:
+        return today.replace(year=today.year - MAX_AGE_YEARS)
+    except ValueError:  # 29 February, in a year that has none: 28 February would be a day too many.
+        return date(today.year - MAX_AGE_YEARS, 3, 1)
+
+
+def validate_date_of_birth(value: date) -> None:
+    """Not in the future and not more than MAX_AGE_YEARS years ago (the clinic's own calendar day)."""
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(_("The date of birth cannot be in the future."), code="future")
+    if value < oldest_date_of_birth(today):
+        raise ValidationError(
+            _("Please check the year: that date is more than %(years)s years ago."),
+            code="too_old",
+            params={"years": MAX_AGE_YEARS},
+        )
+
+
+class DateOfBirthInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateOfBirthField(forms.DateField):
+    """A date of birth: a day that exists, with the year typed in full, passing
+    `validate_date_of_birth`. A two-digit year is asked again rather than guessed."""
+
+    widget = DateOfBirthInput
+    default_validators = [validate_date_of_birth]
+    default_error_messages = {
+        "invalid": _("Enter a date of birth that exists, for example 03/25/1970."),
+        "two_digit_year": _("Please type the year in full, for example 1970 rather than 70."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Date of birth"))
+        super().__init__(**kwargs)
+
+    def strptime(self, value, format):
+        if "%y" in format:
+            raise ValueError("two-digit years are not guessed")
+        return super().strptime(value, format)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if isinstance(value, str) and _TWO_DIGIT_YEAR.fullmatch(value.strip()):
+                raise ValidationError(self.error_messages["two_digit_year"], code="two_digit_year") from None
+            raise

@@ -1,0 +1,52 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from clinic.core.person import DateOfBirthField, oldest_date_of_birth, validate_date_of_birth
+from tests.dates_of_birth import EDGES, typed
+
+
+def on(day: datetime.date):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(12)), tick=False)
+
+
+@pytest.mark.parametrize("edge", EDGES)
+def test_a_date_of_birth_field_answers_each_edge_with_its_one_message(edge):
+    field = DateOfBirthField()
+    if EDGES[edge] is None:
+        assert field.clean(typed(edge)).isoformat() == typed(edge)
+        return
+    with pytest.raises(ValidationError) as refused:
+        field.clean(typed(edge))
+    assert refused.value.messages == [EDGES[edge]]
+
+
+def test_exactly_120_years_ago_is_accepted_and_the_day_before_is_not():
+    with on(datetime.date(2026, 12, 3)):
+        validate_date_of_birth(datetime.date(1906, 12, 3))
+        with pytest.raises(ValidationError, match="more than 120 years ago"):
+            validate_date_of_birth(datetime.date(1906, 12, 2))
+
+
+def test_on_29_february_the_oldest_date_of_birth_is_1_march_when_that_year_has_no_29th():
+    # 2020 minus 120 is 1900, which had no 29 February.
+    assert oldest_date_of_birth(datetime.date(2020, 2, 29)) == datetime.date(1900, 3, 1)
+    assert oldest_date_of_birth(datetime.date(2028, 2, 29)) == datetime.date(1908, 2, 29)
+    with on(datetime.date(2020, 2, 29)):
+        validate_date_of_birth(datetime.date(1900, 3, 1))
+        with pytest.raises(ValidationError, match="more than 120 years ago"):
+            validate_date_of_birth(datetime.date(1900, 2, 28))
+
+
+@pytest.mark.parametrize("typed_value", ["04/12/1961", "1961-04-12", "1961-4-12"])
+def test_a_full_year_is_read_in_the_usual_us_and_iso_orders(typed_value):
+    assert DateOfBirthField().clean(typed_value) == datetime.date(1961, 4, 12)
+
+
+@pytest.mark.parametrize("typed_value", ["04/12/61", "4-12-61", "4.12.61", "12/25/00"])
+def test_a_two_digit_year_is_never_guessed(typed_value):
+    with pytest.raises(ValidationError) as refused:
+        DateOfBirthField().clean(typed_value)
+    assert refused.value.code == "two_digit_year"
