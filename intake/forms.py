@@ -788,6 +788,8 @@ class GoalsForm(StepForm):
 
 
 class ConsentForm(forms.Form):
+    """What the patient types and ticks; `services.intake_submit` checks it against the intake."""
+
     consent_privacy = forms.BooleanField(label=_("I have read the privacy notice."))
     consent_financial = forms.BooleanField(label=_("I have read and accept the financial policy."))
     consent_name = forms.CharField(
@@ -797,21 +799,11 @@ class ConsentForm(forms.Form):
         widget=forms.TextInput({"autocomplete": "name"}),
     )
 
-    def __init__(self, *args, intake: Intake, **kwargs):
-        self.intake = intake
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-    def clean_consent_name(self):
-        typed = self.cleaned_data["consent_name"]
-        if not self.intake.consent_name_matches(typed):
-            raise ValidationError(
-                _("This must match your name as given in “About you”: %(name)s")
-                % {"name": self.intake.full_name}
-            )
-        return typed
 
 
 # --- Staff: the clinician's DN4 examination (items 8-10) -----------------------------------------

@@ -173,6 +173,10 @@ class Intake(models.Model):
 
         return normal(typed) == normal(self.full_name)
 
+    def missing_steps(self) -> list[str]:
+        """The steps not yet saved whole, in order; the intake is submitted only when there are none."""
+        return [step for step in IntakeStep.values if step not in self.completed_steps]
+
     @property
     def is_open(self) -> bool:
         """The patient can still change it (the same rule as `IntakeQuerySet.open_drafts`)."""

@@ -526,22 +526,25 @@ def intake_submit(
     *, intake: Intake, consent_name: str, consent_privacy: bool, consent_financial: bool
 ) -> Intake:
     """Submit once. Raises IntakeNotEditable when already submitted (a double click, a second tab),
-    IntakeIncomplete when a step was never saved, ValidationError when the consent is not given.
+    ValidationError when the typed name is not the patient's or the consent is not given, then
+    IntakeIncomplete when a step was never saved (the review page lists those steps itself).
 
     Links the intake to its patient (creating the Patient for a self-started intake) and queues the
     confirmation email, which carries no clinical content.
     """
     with transaction.atomic():
         intake = _locked_draft(intake)
-        missing = [slug for slug in IntakeStep.values if slug not in intake.completed_steps]
-        if missing:
-            raise IntakeIncomplete(missing)
         if not intake.consent_name_matches(consent_name):
             raise ValidationError(
-                {"consent_name": _("Type your full name exactly as: %s") % intake.full_name}
+                {
+                    "consent_name": _("This must match your name as given in “About you”: %(name)s")
+                    % {"name": intake.full_name}
+                }
             )
         if not (consent_privacy and consent_financial):
             raise ValidationError(_("Please acknowledge the privacy notice and the financial policy."))
+        if missing := intake.missing_steps():
+            raise IntakeIncomplete(missing)
         intake.consent_name = consent_name.strip()
         intake.consent_privacy = True
         intake.consent_financial = True

@@ -258,17 +258,17 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _no_access(request)
     if not intake.is_open:
         return _closed_redirect(request, intake)
-    form = ConsentForm(request.POST or None, intake=intake)
-    missing = [step for step in STEPS if step.slug not in intake.completed_steps]
+    form = ConsentForm(request.POST or None)
+    missing = [STEPS_BY_SLUG[slug] for slug in intake.missing_steps()]
     status = 200
     if request.method == "POST":
-        if form.is_valid() and not missing:
+        if form.is_valid():
             try:
                 services.intake_submit(intake=intake, **form.cleaned_data)
             except services.IntakeNotEditable:
                 return _closed_redirect(request, intake)
             except services.IntakeIncomplete:
-                pass
+                pass  # the page lists the steps still to do
             except ValidationError as error:
                 form.add_error(None, error)
             else:
