@@ -15,6 +15,14 @@ MAX_AGE_YEARS = 120
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 
 
+def age_at(day: date, *, date_of_birth: date) -> int:
+    """Age in completed years on `day`; someone born on 29 February is a year older on 1 March."""
+    if day < date_of_birth:
+        raise ValueError(f"{day.isoformat()} is before the date of birth {date_of_birth.isoformat()}")
+    had_birthday_this_year = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday_this_year else 1)
+
+
 def oldest_date_of_birth(today: date) -> date:
     """The earliest date of birth accepted on `today`: MAX_AGE_YEARS years before it, no earlier."""
     try:

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from clinic.core.person import age_at
+
 from .base import Answers, Instrument, Item, Option, ScoreResult, ScoreStatus, not_scored
 from .scoring import answered_values, count_missing
 
@@ -49,9 +51,7 @@ ITEM_KEYS = tuple(item.key for item in ITEMS)
 
 def is_age_16_to_45(date_of_birth: date, on: date) -> bool:
     """The age item's answer for a patient born on `date_of_birth`, as of the day `on`."""
-    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
-    age = on.year - date_of_birth.year - (0 if had_birthday else 1)
-    return AGE_ITEM_MIN_YEARS <= age <= AGE_ITEM_MAX_YEARS
+    return AGE_ITEM_MIN_YEARS <= age_at(on, date_of_birth=date_of_birth) <= AGE_ITEM_MAX_YEARS
 
 
 def score_answers(answers: Answers) -> ScoreResult:

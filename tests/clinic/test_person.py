@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from clinic.core.person import DateOfBirthField, oldest_date_of_birth, validate_date_of_birth
+from clinic.core.person import DateOfBirthField, age_at, oldest_date_of_birth, validate_date_of_birth
 from tests.dates_of_birth import EDGES, typed
 
 
@@ -50,3 +50,10 @@ def test_a_two_digit_year_is_never_guessed(typed_value):
     with pytest.raises(ValidationError) as refused:
         DateOfBirthField().clean(typed_value)
     assert refused.value.code == "two_digit_year"
+
+
+def test_age_counts_completed_years_for_a_leap_day_birthday():
+    leap_day = datetime.date(2000, 2, 29)
+    assert age_at(datetime.date(2020, 2, 28), date_of_birth=leap_day) == 19
+    assert age_at(datetime.date(2020, 2, 29), date_of_birth=leap_day) == 20
+    assert age_at(datetime.date(2021, 2, 28), date_of_birth=leap_day) == 20

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.clinical.evidence import Evidence
+from clinic.core.person import age_at
 
 
 class Tier(enum.StrEnum):
@@ -324,14 +325,6 @@ def evaluate_red_flags(
             )
     flags.sort(key=lambda flag: TIERS_MOST_SEVERE_FIRST.index(flag.tier))
     return RedFlagResult(flags)
-
-
-def age_at(day: date, *, date_of_birth: date) -> int:
-    """Age in completed years on `day`."""
-    if day < date_of_birth:
-        raise ValueError(f"{day.isoformat()} is before the date of birth {date_of_birth.isoformat()}")
-    had_birthday_this_year = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - (0 if had_birthday_this_year else 1)
 
 
 def _answers_counting_as_yes(answers: Mapping[str, str | None]) -> set[str]:
