@@ -9,14 +9,13 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
-from clinic.core.person import DateOfBirthField
+from clinic.core.person import DateOfBirthField, validate_pain_onset
 from clinic.core.uploads import IMAGE_TYPES, upload_validate
 
 from .contradictions import find_contradictions
@@ -242,10 +241,7 @@ class PainForm(StepForm):
 
     def clean_onset_date(self):
         onset = self.cleaned_data["onset_date"]
-        if onset > timezone.localdate():
-            raise ValidationError(_("The date the pain started cannot be in the future."))
-        if self.intake and onset < self.intake.date_of_birth:
-            raise ValidationError(_("The date the pain started cannot be before your date of birth."))
+        validate_pain_onset(onset, date_of_birth=self.intake.date_of_birth if self.intake else None)
         return onset
 
     def answers(self) -> dict:

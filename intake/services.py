@@ -438,7 +438,7 @@ def _refresh_red_flags(intake: Intake) -> None:
     result = red_flags.evaluate_red_flags(
         pain.get("red_flags", {}),
         date_of_birth=intake.date_of_birth,
-        pain_onset=date.fromisoformat(onset) if onset and onset >= intake.date_of_birth.isoformat() else None,
+        pain_onset=date.fromisoformat(onset) if onset else None,
     )
     intake.red_flags = [
         {"key": flag.key, "tier": str(flag.tier), "concern": flag.concern or "", "finding": flag.finding}

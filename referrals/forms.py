@@ -13,7 +13,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.models import Language, Location, SexAtBirth
-from clinic.core.person import DateOfBirthField
+from clinic.core.person import DateOfBirthField, validate_pain_onset
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
 from .models import DeclineReason, ImagingType, ReferringProvider, RequestedService, Urgency
@@ -344,11 +344,6 @@ class ReferralForm(forms.Form):
             ),
         )
 
-    def clean_pain_onset(self):
-        value = self.cleaned_data.get("pain_onset")
-        _not_in_future(value, _("This date cannot be in the future."))
-        return value
-
     def clean_imaging_date(self):
         value = self.cleaned_data.get("imaging_date")
         _not_in_future(value, _("This date cannot be in the future."))
@@ -362,9 +357,11 @@ class ReferralForm(forms.Form):
             self.add_error("requested_service_other", _("Say which service you are requesting."))
         if cleaned.get("blood_thinner") == "yes" and not cleaned.get("blood_thinner_names", "").strip():
             self.add_error("blood_thinner_names", _("Name the blood thinner(s)."))
-        dob, onset = cleaned.get("patient_date_of_birth"), cleaned.get("pain_onset")
-        if dob and onset and onset < dob:
-            self.add_error("pain_onset", _("The pain cannot have started before the date of birth."))
+        if onset := cleaned.get("pain_onset"):
+            try:
+                validate_pain_onset(onset, date_of_birth=cleaned.get("patient_date_of_birth"))
+            except forms.ValidationError as refused:
+                self.add_error("pain_onset", refused)
         if cleaned.get("imaging_type") not in (None, ImagingType.NONE) and not cleaned.get("imaging_date"):
             self.add_error("imaging_date", _("Give the date of the imaging (approximate is fine)."))
         return cleaned

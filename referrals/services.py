@@ -141,8 +141,7 @@ def referral_red_flags(
     *, red_flag_answers: dict[str, str], date_of_birth: date | None, pain_onset: date | None
 ) -> red_flags.RedFlagResult:
     """The red-flag rules of clinic.core.clinical applied to a referral's answers (nothing re-implemented)."""
-    onset = pain_onset if pain_onset and date_of_birth and pain_onset >= date_of_birth else None
-    return red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=onset)
+    return red_flags.evaluate_red_flags(red_flag_answers, date_of_birth=date_of_birth, pain_onset=pain_onset)
 
 
 def referral_safety_inputs(*, safety_answers: dict[str, Any], requested_service: str) -> dict[str, Any]:

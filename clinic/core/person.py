@@ -44,6 +44,20 @@ def validate_date_of_birth(value: date) -> None:
         )
 
 
+def pain_began_before_birth(onset: date, *, date_of_birth: date) -> bool:
+    return onset < date_of_birth
+
+
+def validate_pain_onset(onset: date, *, date_of_birth: date | None) -> None:
+    """The day the pain started: not in the future, and not before the person was born."""
+    if onset > timezone.localdate():
+        raise ValidationError(_("The date the pain started cannot be in the future."), code="future")
+    if date_of_birth is not None and pain_began_before_birth(onset, date_of_birth=date_of_birth):
+        raise ValidationError(
+            _("The pain cannot have started before the date of birth."), code="before_birth"
+        )
+
+
 class DateOfBirthInput(forms.DateInput):
     input_type = "date"
 

@@ -4,7 +4,13 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from clinic.core.person import DateOfBirthField, age_at, oldest_date_of_birth, validate_date_of_birth
+from clinic.core.person import (
+    DateOfBirthField,
+    age_at,
+    oldest_date_of_birth,
+    validate_date_of_birth,
+    validate_pain_onset,
+)
 from tests.dates_of_birth import EDGES, typed
 
 
@@ -57,3 +63,34 @@ def test_age_counts_completed_years_for_a_leap_day_birthday():
     assert age_at(datetime.date(2020, 2, 28), date_of_birth=leap_day) == 19
     assert age_at(datetime.date(2020, 2, 29), date_of_birth=leap_day) == 20
     assert age_at(datetime.date(2021, 2, 28), date_of_birth=leap_day) == 20
+
+
+BORN = datetime.date(1960, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("onset", "code"),
+    [
+        (BORN, None),
+        (BORN - datetime.timedelta(days=1), "before_birth"),
+        (datetime.date(1900, 1, 1), "before_birth"),
+        ("today", None),
+        ("tomorrow", "future"),
+    ],
+)
+def test_the_pain_began_between_birth_and_today(onset, code):
+    today = datetime.date(2026, 12, 3)
+    onset = {"today": today, "tomorrow": today + datetime.timedelta(days=1)}.get(onset, onset)
+    with on(today):
+        if code is None:
+            validate_pain_onset(onset, date_of_birth=BORN)
+            return
+        with pytest.raises(ValidationError) as refused:
+            validate_pain_onset(onset, date_of_birth=BORN)
+    assert refused.value.code == code
+
+
+def test_without_a_date_of_birth_only_the_future_is_refused():
+    validate_pain_onset(datetime.date(1800, 1, 1), date_of_birth=None)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        validate_pain_onset(datetime.date(2999, 1, 1), date_of_birth=None)

@@ -268,9 +268,16 @@ def test_onset_age_needs_both_dates(date_of_birth, pain_onset):
     assert evaluate_red_flags({}, date_of_birth=date_of_birth, pain_onset=pain_onset).flags == []
 
 
-def test_onset_before_birth_is_rejected():
-    with pytest.raises(ValueError, match="before the date of birth"):
-        evaluate_red_flags({}, date_of_birth=BORN, pain_onset=date(1959, 1, 1))
+def test_an_onset_before_birth_gives_no_onset_age():
+    assert onset_flags(date(1959, 1, 1)) == []
+    assert onset_flags(date(1960, 6, 14)) == []
+    assert [flag.finding for flag in onset_flags(BORN)] == ["New back pain starting at age 0"]
+
+
+def test_an_onset_before_birth_leaves_the_answered_flags_as_they_are():
+    answers = {question.key: "yes" for question in STANDALONE[:1]}
+    result = evaluate_red_flags(answers, date_of_birth=BORN, pain_onset=date(1959, 1, 1))
+    assert [flag.key for flag in result.flags] == [STANDALONE[0].key]
 
 
 def test_onset_age_is_never_asked():

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.clinical.evidence import Evidence
-from clinic.core.person import age_at
+from clinic.core.person import age_at, pain_began_before_birth
 
 
 class Tier(enum.StrEnum):
@@ -303,7 +303,10 @@ def evaluate_red_flags(
     date_of_birth: date | None = None,
     pain_onset: date | None = None,
 ) -> RedFlagResult:
-    """Flags raised by the answers ("yes" / "no" / "not_sure"; missing or None is unanswered)."""
+    """Flags raised by the answers ("yes" / "no" / "not_sure"; missing or None is unanswered).
+
+    The onset age needs both dates; an onset before birth (which the forms refuse) gives none.
+    """
     counts_as_yes = _answers_counting_as_yes(answers)
     flags = [
         RaisedRedFlag(question.key, question.tier, question.concern, question.finding)
@@ -315,7 +318,11 @@ def evaluate_red_flags(
         for combined in COMBINED_RED_FLAGS
         if counts_as_yes.issuperset(combined.requires_all)
     ]
-    if date_of_birth is not None and pain_onset is not None:
+    if (
+        date_of_birth is not None
+        and pain_onset is not None
+        and not pain_began_before_birth(pain_onset, date_of_birth=date_of_birth)
+    ):
         onset_age = age_at(pain_onset, date_of_birth=date_of_birth)
         if onset_age > ONSET_AGE_FLAGGED_ABOVE or onset_age < ONSET_AGE_FLAGGED_BELOW:
             flags.append(
