@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.core.models import ContactMethod, Location
+from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location
 from clinic.core.person import DateOfBirthField, DateOfBirthInput
 from clinic.core.selectors import active_locations
 
@@ -77,7 +77,7 @@ class AppointmentRequestForm(forms.Form):
         ),
     )
 
-    IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth", "email")
+    IDENTITY_FIELDS = PERSON_IDENTITY_FIELDS
 
     def __init__(self, *args, known_patient=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ changes a status, and every move writes an `AppointmentEvent`.
 
 import uuid
 from datetime import timedelta
-from typing import Final
+from typing import ClassVar, Final
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
-from clinic.core.models import ContactMethod
+from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod
 
 PLANNED_PROCEDURE_CHOICES: Final = [(procedure.key, procedure.label) for procedure in PROCEDURES]
 
@@ -163,6 +163,12 @@ class AppointmentRequest(models.Model):
     contact_preference = models.CharField(
         _("how to contact"), max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
     )
+    # The person fields above by the Patient's names, for `person_fields_of`.
+    PERSON_ATTRIBUTES: ClassVar[dict[str, str]] = {
+        **{name: name for name in PERSON_IDENTITY_FIELDS},
+        "phone": "phone",
+        "preferred_contact": "contact_preference",
+    }
     # True when the patient arrived through a signed link that named their record.
     known_patient = models.BooleanField(_("known patient"), default=False)
 

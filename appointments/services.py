@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.core.emails import email_withdraw_pending
-from clinic.core.models import ContactMethod, Location, Patient
+from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location, Patient, person_fields_of
 from clinic.core.services import patient_match_or_create
 from referrals.services import referral_mark_seen, referral_schedule
 
@@ -125,9 +125,8 @@ def appointment_request_create(
     if patient is not None:
         request.patient = patient
         request.known_patient = True
-        request.first_name, request.last_name = patient.first_name, patient.last_name
-        request.date_of_birth = patient.date_of_birth
-        request.email = patient.email
+        for name, value in person_fields_of(patient, PERSON_IDENTITY_FIELDS).items():
+            setattr(request, name, value)
         request.status = RequestStatus.OPEN
         request.verified_at = timezone.now()
         request.is_urgent = selectors.patient_is_urgent(patient=patient)
@@ -164,14 +163,7 @@ def appointment_request_verify(*, public_id: uuid.UUID) -> AppointmentRequest:
     request = AppointmentRequest.objects.select_for_update().get(public_id=public_id)
     if request.status != RequestStatus.UNVERIFIED:
         return request
-    patient = patient_match_or_create(
-        first_name=request.first_name,
-        last_name=request.last_name,
-        date_of_birth=request.date_of_birth,
-        email=request.email,
-        phone=request.phone,
-        preferred_contact=request.contact_preference,
-    )
+    patient = patient_match_or_create(**person_fields_of(request, AppointmentRequest.PERSON_ATTRIBUTES))
     request.patient = patient
     request.verified_at = timezone.now()
     request.is_urgent = selectors.patient_is_urgent(patient=patient)

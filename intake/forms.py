@@ -15,12 +15,13 @@ from django.utils.translation import ngettext
 
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
+from clinic.core.models import PERSON_FIELDS
 from clinic.core.person import DateOfBirthField, validate_pain_onset
 from clinic.core.uploads import IMAGE_TYPES, upload_validate
 
 from .contradictions import find_contradictions
 from .instruments import Instrument
-from .models import ABOUT_FIELDS, Intake
+from .models import Intake
 from .services import listed_blood_thinners_contradicting
 from .vocabulary import (
     BLEEDING_LABELS,
@@ -115,7 +116,7 @@ class ResendLinkForm(forms.Form):
 class AboutForm(forms.ModelForm):
     class Meta:
         model = Intake
-        fields = list(ABOUT_FIELDS)
+        fields = list(PERSON_FIELDS)
         field_classes = {"date_of_birth": DateOfBirthField}
         help_texts = {
             "sex_at_birth": _("Some of our questionnaires score differently by sex assigned at birth."),

@@ -47,24 +47,6 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 }
 
 
-# The "About you" step: the demographics an intake shares with the Patient record.
-ABOUT_FIELDS = (
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex_at_birth",
-    "preferred_language",
-    "email",
-    "phone",
-    "preferred_contact",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-)
-
-
 class IntakeQuerySet(models.QuerySet):
     def open_drafts(self, *, now=None) -> "IntakeQuerySet":
         """Drafts the patient can still change: not submitted and not past their expiry, whether or
@@ -80,7 +62,7 @@ class Intake(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=IntakeStatus, default=IntakeStatus.DRAFT, db_index=True
     )
-    # About you (step 1): columns, because staff search and the patient record use them.
+    # About you (step 1), the PERSON_FIELDS of a Patient: columns, because staff search them.
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from clinic.core.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.hooks import patient_red_flags_found
-from clinic.core.models import Patient, SafetyScreenRecord, StaffAlert
+from clinic.core.models import PERSON_FIELDS, Patient, SafetyScreenRecord, StaffAlert, person_fields_of
 from clinic.core.services import patient_match_or_create, safety_screen_store
 from clinic.core.uploads import IMAGE_TYPES, upload_store
 
@@ -36,7 +36,6 @@ from .instruments import (
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
 from .models import (
-    ABOUT_FIELDS,
     ALLOWED_MOVES,
     Allergy,
     InstrumentResponse,
@@ -138,9 +137,7 @@ def intake_invite(*, patient: Patient, invited_by: AbstractBaseUser | None = Non
             .first()
         )
         if intake is None:
-            fields = {name: getattr(patient, name) for name in ABOUT_FIELDS}
-            fields["sex_at_birth"] = fields["sex_at_birth"] or ""
-            intake = _new_draft(patient=patient, invited_by=invited_by, **fields)
+            intake = _new_draft(patient=patient, invited_by=invited_by, **person_fields_of(patient))
         emails.email_intake_invitation(intake=intake)
     return intake
 
@@ -195,7 +192,7 @@ def intake_save_about(*, intake: Intake, data: dict[str, Any]) -> Intake:
     with transaction.atomic():
         intake = _locked_draft(intake)
         email_changed = data.get("email", intake.email) != intake.email
-        for name in ABOUT_FIELDS:
+        for name in PERSON_FIELDS:
             if name in data:
                 setattr(intake, name, data[name])
         _mark_completed(intake, "about")
@@ -551,7 +548,7 @@ def intake_submit(
         intake.consent_date = timezone.localdate()
         intake.submitted_at = timezone.now()
         if intake.patient is None:
-            intake.patient = patient_match_or_create(**{name: getattr(intake, name) for name in ABOUT_FIELDS})
+            intake.patient = patient_match_or_create(**person_fields_of(intake))
         _move(intake, IntakeStatus.SUBMITTED)
         _save(intake)
         # The screen now belongs to the patient the intake was matched to.

@@ -6,7 +6,7 @@ that changes `Referral.status`, and every move writes a `ReferralEvent`.
 
 import secrets
 import uuid
-from typing import Final
+from typing import ClassVar, Final
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -182,6 +182,16 @@ class Referral(models.Model):
     patient_language = models.CharField(
         _("preferred language"), max_length=10, choices=Language, default=Language.ENGLISH
     )
+    # The patient fields above by the Patient's names, for `person_fields_of`.
+    PERSON_ATTRIBUTES: ClassVar[dict[str, str]] = {
+        "first_name": "patient_first_name",
+        "last_name": "patient_last_name",
+        "date_of_birth": "patient_date_of_birth",
+        "sex_at_birth": "patient_sex",
+        "preferred_language": "patient_language",
+        "email": "patient_email",
+        "phone": "patient_phone",
+    }
     insurance_carrier = models.CharField(_("insurance carrier"), max_length=120)
     insurance_member_id = models.CharField(_("member ID"), max_length=60)
     insurance_group = models.CharField(_("group number"), max_length=60, blank=True)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from clinic.core.alerts import staff_alert_raise_for_red_flags
 from clinic.core.clinical import red_flags
 from clinic.core.links import PROVIDER_EMAIL, LinkInvalid, link_open, link_sign
-from clinic.core.models import Patient, SafetyScreenRecord, Upload
+from clinic.core.models import Patient, SafetyScreenRecord, Upload, person_fields_of
 from clinic.core.services import patient_create, safety_screen_store
 from intake.services import intake_invite
 
@@ -337,15 +337,7 @@ def referral_accept(
                     "Link the referral to that patient, or confirm that this is a different person."
                 )
             )
-        patient = patient_create(
-            first_name=referral.patient_first_name,
-            last_name=referral.patient_last_name,
-            date_of_birth=referral.patient_date_of_birth,
-            sex_at_birth=referral.patient_sex,
-            preferred_language=referral.patient_language,
-            email=referral.patient_email,
-            phone=referral.patient_phone,
-        )
+        patient = patient_create(**person_fields_of(referral, Referral.PERSON_ATTRIBUTES))
     elif not patient.email and referral.patient_email:
         patient.email = referral.patient_email
         patient.save(update_fields=["email", "updated_at"])

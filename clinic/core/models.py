@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -71,6 +73,43 @@ class Patient(models.Model):
     @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+
+# What the clinic knows about a person, by the Patient's field names. An intake's "About you"
+# holds all of them; a referral and an appointment request hold some, under their own names.
+PERSON_FIELDS: Final = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "preferred_language",
+    "email",
+    "phone",
+    "preferred_contact",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+)
+# The fields that say who someone is: a person proving this email is theirs is this Patient.
+PERSON_IDENTITY_FIELDS: Final = ("first_name", "last_name", "date_of_birth", "email")
+
+
+def person_fields_of(
+    obj: object, attributes: Iterable[str] | Mapping[str, str] = PERSON_FIELDS
+) -> dict[str, Any]:
+    """The person fields `obj` holds, keyed by the Patient's field names.
+
+    `attributes` lists the fields to read where `obj` names them as the Patient does, or maps each
+    Patient field to `obj`'s own attribute for it.
+    """
+    if not isinstance(attributes, Mapping):
+        attributes = {name: name for name in attributes}
+    unknown = set(attributes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not person fields: {', '.join(sorted(unknown))}")
+    return {name: getattr(obj, attribute) for name, attribute in attributes.items()}
 
 
 class Location(models.Model):
