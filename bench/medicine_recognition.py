@@ -44,7 +44,7 @@ def main() -> None:
         got_class = str(first.drug_class) if first and first.drug_class else "-"
         got_generic = medicines.principal_generic(first.generic) or first.generic if first else "-"
         ok = reading.status == status and (status in {"nothing", "unrecognised"} or got_class == drug_class)
-        ok = ok and (generic == "-" or got_generic == generic)
+        ok = ok and generic in {"-", got_generic}
         key = drug_class if drug_class != "-" else f"none ({status})"
         (right if ok else wrong)[key] += 1
         if not ok:

@@ -392,12 +392,12 @@ def treatment_rows_initial(rows) -> list[dict] | None:
     for row in rows:
         if not isinstance(row, dict):
             continue
-        row = dict(row)
+        values = dict(row)
         try:
-            row["date"] = date.fromisoformat(row["date"]) if row.get("date") else None
+            values["date"] = date.fromisoformat(values["date"]) if values.get("date") else None
         except (TypeError, ValueError):
-            row["date"] = None
-        initial.append(row)
+            values["date"] = None
+        initial.append(values)
     return initial or None
 
 

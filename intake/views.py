@@ -71,7 +71,7 @@ def _no_access(request: HttpRequest) -> HttpResponse:
 
 
 def _closed_redirect(request: HttpRequest, intake: Intake) -> HttpResponse:
-    if intake.status == IntakeStatus.EXPIRED or intake.status == IntakeStatus.DRAFT:
+    if intake.status in {IntakeStatus.EXPIRED, IntakeStatus.DRAFT}:
         return render(request, "intake/expired.html", {"intake": intake}, status=410)
     messages.info(request, _("Your questionnaire has been submitted, so it can no longer be changed."))
     return redirect("intake:thanks", public_id=intake.public_id)
@@ -159,44 +159,10 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
     form = current.form(intake, request.POST if posted else None, request.FILES if posted else None)
     formsets = current.formsets(intake, request.POST if posted else None)
     if posted:
-        action = request.POST.get("action", "next")
-        valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
-        if not valid:
-            try:
-                intake = current.record_safety_answers(intake, form)
-            except services.IntakeNotEditable:
-                return _closed_redirect(request, intake)
-            if guidance := current.stops_for(intake, saved=False):
-                return _urgent_help(request, intake, current, guidance, saved=False)
-        if valid:
-            try:
-                intake = current.save(intake, form, formsets)
-            except services.IntakeNotEditable:
-                return _closed_redirect(request, intake)
-            except ValidationError as error:  # a card photo refused by clinic.core.uploads
-                form.add_error(current.upload_field, error)
-                valid = False
-        if valid:
-            if guidance := current.stops_for(intake, saved=True):
-                return _urgent_help(request, intake, current, guidance, saved=True)
-            if action == "later":
-                services.intake_send_resume_link(intake=intake)
-                return render(
-                    request, "intake/saved_for_later.html", {"intake": intake, **_safety_context(intake)}
-                )
-            if action == "back" and previous_step(step):
-                return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
-            following = next_step(step)
-            if action == "next" and (question := current.still_asking(intake)):
-                messages.warning(request, question)
-                return redirect("intake:step", public_id=intake.public_id, step=step)
-            if action == "save":
-                if not _guidance_showing(intake):
-                    messages.success(request, _("Saved."))
-                return redirect("intake:step", public_id=intake.public_id, step=step)
-            if following:
-                return redirect("intake:step", public_id=intake.public_id, step=following)
-            return redirect("intake:review", public_id=intake.public_id)
+        answered = _step_answered(request, intake, current, form, formsets)
+        if isinstance(answered, HttpResponse):
+            return answered
+        intake = answered
         messages.error(request, _("Some answers need your attention. Nothing you typed has been lost."))
     context = {
         "intake_key": step_form_key(intake.public_id),
@@ -215,6 +181,49 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
         **_safety_context(intake),
     }
     return render(request, f"intake/step_{step}.html", context, status=400 if posted else 200)
+
+
+def _step_answered(
+    request: HttpRequest, intake: Intake, current: Step, form, formsets: dict
+) -> HttpResponse | Intake:
+    """Save a posted step and say where to go next, or give back the intake to show the form again
+    with its errors (safety answers on a refused page are kept all the same)."""
+    valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
+    try:
+        if not valid:
+            intake = current.record_safety_answers(intake, form)
+            if guidance := current.stops_for(intake, saved=False):
+                return _urgent_help(request, intake, current, guidance, saved=False)
+            return intake
+        intake = current.save(intake, form, formsets)
+    except services.IntakeNotEditable:
+        return _closed_redirect(request, intake)
+    except ValidationError as error:  # a card photo refused by clinic.core.uploads
+        form.add_error(current.upload_field, error)
+        return intake
+    if guidance := current.stops_for(intake, saved=True):
+        return _urgent_help(request, intake, current, guidance, saved=True)
+    return _after_save(request, intake, current, request.POST.get("action", "next"))
+
+
+def _after_save(request: HttpRequest, intake: Intake, current: Step, action: str) -> HttpResponse:
+    """Where the button the patient pressed leads once the step is saved."""
+    step = current.slug
+    if action == "later":
+        services.intake_send_resume_link(intake=intake)
+        return render(request, "intake/saved_for_later.html", {"intake": intake, **_safety_context(intake)})
+    if action == "back" and previous_step(step):
+        return redirect("intake:step", public_id=intake.public_id, step=previous_step(step))
+    if action == "next" and (question := current.still_asking(intake)):
+        messages.warning(request, question)
+        return redirect("intake:step", public_id=intake.public_id, step=step)
+    if action == "save":
+        if not _guidance_showing(intake):
+            messages.success(request, _("Saved."))
+        return redirect("intake:step", public_id=intake.public_id, step=step)
+    if following := next_step(step):
+        return redirect("intake:step", public_id=intake.public_id, step=following)
+    return redirect("intake:review", public_id=intake.public_id)
 
 
 def _guidance_showing(intake: Intake) -> bool:

@@ -111,9 +111,9 @@ def _shows_a_form_error(response: HttpResponse) -> bool:
     contexts = context if isinstance(context, list) else [context]
     for one in filter(None, contexts):
         for value in one.flatten().values():
-            if isinstance(value, BaseForm) and value._errors:
+            if isinstance(value, BaseForm) and value.is_bound and value.errors:
                 return True
-            if isinstance(value, BaseFormSet) and value._errors is not None and value.total_error_count():
+            if isinstance(value, BaseFormSet) and value.is_bound and value.total_error_count():
                 return True
     return False
 

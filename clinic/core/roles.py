@@ -3,6 +3,7 @@
 Each app's migration that adds models calls `sync_roles` again, so groups stay in step.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
 FRONT_DESK = "Front desk"
@@ -82,8 +83,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 def sync_roles(apps) -> None:
     """Create the groups and give each exactly its permissions (for use in data migrations)."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         # Historical app configs of a migration have no models module, which create_permissions needs.
         models_module = getattr(app_config, "models_module", None)

@@ -131,7 +131,8 @@ def test_database_url() -> str:
 def use_broker(url: str, *, eager: bool) -> None:
     """Point this process's Celery app at `url`, dropping connections made to any earlier broker."""
     celery_app.conf.update(broker_url=url, task_always_eager=eager)
-    celery_app._after_fork()  # type: ignore[attr-defined]  # the documented way to drop pooled connections
+    # Celery's own way to drop pooled connections, as after a fork.
+    celery_app._after_fork()  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 @pytest.fixture(scope="session")

@@ -210,26 +210,9 @@ def screen(
         SafetyFlag(f"drug:{m.drug.key}", m.drug.staff_label, _hold_detail(m.drug, bleeding_risk))
         for m in drug_matches
     ]
-    if blood_thinner_answer in _BLOOD_THINNER_ANSWERS_TO_CHECK and not any(
-        m.drug_class in ANTITHROMBOTIC_CLASSES for m in drug_matches
-    ):
-        answer = "yes" if blood_thinner_answer == "yes" else "not sure"
-        flags.append(
-            SafetyFlag(
-                BLOOD_THINNER_UNNAMED_CODE,
-                f"Blood thinner: answered {answer}, none recognised: check",
-                "Ask which blood thinner, its dose and the prescriber",
-            )
-        )
-    listed = [m for m in drug_matches if m.drug_class in ANTITHROMBOTIC_CLASSES]
-    if blood_thinner_answer == "no" and listed and not blood_thinner_listed_confirmed:
-        flags.append(
-            SafetyFlag(
-                BLOOD_THINNER_CONTRADICTION_CODE,
-                "Lists a blood thinner but answered no blood thinner (not confirmed)",
-                ", ".join(m.matched_name for m in listed),
-            )
-        )
+    flags += _blood_thinner_flags(
+        blood_thinner_answer, drug_matches, listed_confirmed=blood_thinner_listed_confirmed
+    )
     unread = _medicines_to_check(medications)
     if unread:
         flags.append(
@@ -284,6 +267,32 @@ def screen(
     return SafetyScreen(
         flags=flags, instructions=instructions, medications=drug_matches, bleeding_risk=bleeding_risk
     )
+
+
+def _blood_thinner_flags(
+    answer: str | None, drug_matches: Sequence[DrugMatch], *, listed_confirmed: bool
+) -> list[SafetyFlag]:
+    """A yes or not sure with no blood thinner recognised, and a no with one listed (unconfirmed)."""
+    flags = []
+    listed = [m for m in drug_matches if m.drug_class in ANTITHROMBOTIC_CLASSES]
+    if answer in _BLOOD_THINNER_ANSWERS_TO_CHECK and not listed:
+        said = "yes" if answer == "yes" else "not sure"
+        flags.append(
+            SafetyFlag(
+                BLOOD_THINNER_UNNAMED_CODE,
+                f"Blood thinner: answered {said}, none recognised: check",
+                "Ask which blood thinner, its dose and the prescriber",
+            )
+        )
+    if answer == "no" and listed and not listed_confirmed:
+        flags.append(
+            SafetyFlag(
+                BLOOD_THINNER_CONTRADICTION_CODE,
+                "Lists a blood thinner but answered no blood thinner (not confirmed)",
+                ", ".join(m.matched_name for m in listed),
+            )
+        )
+    return flags
 
 
 def _medicines_to_check(medications: Sequence[str]) -> list[str]:
