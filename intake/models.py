@@ -165,6 +165,12 @@ class Intake(models.Model):
         return self.status == IntakeStatus.DRAFT and self.expires_at > timezone.now()
 
     @property
+    def has_expired(self) -> bool:
+        """Left unfinished until it closed: marked expired, or a draft past its expiry that the nightly
+        sweep has not reached yet."""
+        return self.status == IntakeStatus.EXPIRED or (self.status == IntakeStatus.DRAFT and not self.is_open)
+
+    @property
     def needs_emergency_guidance(self) -> bool:
         return self.red_flag_tier == "emergency"
 

@@ -70,9 +70,13 @@ def _no_access(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/link_problem.html", {"expired": False, "no_access": True}, status=404)
 
 
+def _expired(request: HttpRequest, intake: Intake) -> HttpResponse:
+    return render(request, "intake/expired.html", {"intake": intake}, status=410)
+
+
 def _closed_redirect(request: HttpRequest, intake: Intake) -> HttpResponse:
-    if intake.status in {IntakeStatus.EXPIRED, IntakeStatus.DRAFT}:
-        return render(request, "intake/expired.html", {"intake": intake}, status=410)
+    if intake.has_expired:
+        return _expired(request, intake)
     messages.info(request, _("Your questionnaire has been submitted, so it can no longer be changed."))
     return redirect("intake:thanks", public_id=intake.public_id)
 
@@ -117,6 +121,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "intake/link_problem.html", {"expired": False}, status=404)
     _grant(request, intake)
     services.intake_verify_email(intake=intake)
+    if intake.has_expired:
+        return _expired(request, intake)
     if intake.status != IntakeStatus.DRAFT:
         return redirect("intake:thanks", public_id=intake.public_id)
     first_open = next((step.slug for step in STEPS if step.slug not in intake.completed_steps), None)
@@ -305,6 +311,8 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     intake = _intake_or_none(request, public_id)
     if intake is None:
         return _no_access(request)
+    if intake.has_expired:
+        return _expired(request, intake)
     if intake.status == IntakeStatus.DRAFT:
         return redirect("intake:review", public_id=intake.public_id)
     appointment_path = known_patient_request_path(intake.patient.public_id) if intake.patient_id else None

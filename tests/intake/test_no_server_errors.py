@@ -5,11 +5,15 @@ is not this person's is not found, and a method a page does not take is not allo
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from intake import services
+from intake.models import Intake
 from intake.steps import STEP_FORMS, STEP_SLUGS, chosen_instruments
 from intake.tokens import resume_token
 from tests.factories import IntakeFactory, StaffUserFactory
@@ -223,11 +227,20 @@ def test_an_expired_draft_says_it_is_gone(opened):
     expect(client.get(url("intake:review", intake.public_id)), {End.GONE}, "review")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the link of an expired draft redirects to the thank-you page, which says it was received",
-)
 def test_the_link_of_an_expired_draft_says_it_is_gone(opened):
     client, intake = opened
     services.intake_expire_drafts(now=intake.expires_at)
     expect(client.get(url("intake:resume", resume_token(intake.public_id))), {End.GONE}, "resume")
+    expect(client.get(url("intake:thanks", intake.public_id)), {End.GONE}, "thanks")
+
+
+def test_a_draft_past_its_expiry_is_gone_before_the_nightly_sweep_marks_it(opened):
+    client, intake = opened
+    Intake.objects.filter(pk=intake.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    for name, args in (
+        ("intake:resume", [resume_token(intake.public_id)]),
+        ("intake:thanks", [intake.public_id]),
+    ):
+        response = client.get(url(name, *args))
+        expect(response, {End.GONE}, name)
+        assertContains(response, "This questionnaire has expired", status_code=410)
