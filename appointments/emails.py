@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from clinic.core.clinical.procedure_safety import preparation_instructions
 from clinic.core.emails import email_queue
 from clinic.core.models import OutboundEmail
+from clinic.core.roles import FRONT_DESK_NOTICES, staff_recipients
 
 from . import selectors, tokens
 from .ics import appointment_ics
@@ -184,7 +185,7 @@ def staff_patient_cancelled(appointment: Appointment) -> list[OutboundEmail]:
             context=_staff_context(appointment),
             idempotency_key=f"appointment-staff-cancelled:{appointment.public_id}:{address}",
         )
-        for address in selectors.staff_notification_emails()
+        for address in staff_recipients(FRONT_DESK_NOTICES)
     ]
 
 
@@ -196,5 +197,5 @@ def staff_another_time_requested(appointment: Appointment) -> list[OutboundEmail
             context=_staff_context(appointment),
             idempotency_key=f"appointment-staff-another-time:{appointment.public_id}:{appointment.sequence}:{address}",
         )
-        for address in selectors.staff_notification_emails()
+        for address in staff_recipients(FRONT_DESK_NOTICES)
     ]

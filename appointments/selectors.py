@@ -7,7 +7,6 @@ apps' models touches one place.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from clinic.core.clinical import procedure_safety
 from clinic.core.models import Patient, SafetyScreenRecord
-from clinic.core.roles import FRONT_DESK
 from clinic.core.selectors import safety_screen_for_patient, with_safety_screen_result
 from intake.models import Intake, IntakeStatus
 from intake.selectors import open_draft_for_patient
@@ -204,11 +202,3 @@ def reminder_candidates(*, now: datetime.datetime, horizon: datetime.timedelta) 
         .select_related("patient", "physician", "location", "request")
         .order_by("starts_at")
     )
-
-
-def staff_notification_emails() -> list[str]:
-    """CLINIC_STAFF_EMAILS, or else the front desk's active staff accounts."""
-    if settings.CLINIC_STAFF_EMAILS:
-        return list(settings.CLINIC_STAFF_EMAILS)
-    users = get_user_model().objects.filter(is_active=True, groups__name=FRONT_DESK).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))

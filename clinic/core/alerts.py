@@ -14,7 +14,6 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
@@ -25,31 +24,9 @@ from django.utils import timezone
 from .clinical.red_flags import RedFlagResult
 from .emails import email_queue
 from .models import OutboundEmail, StaffAlert
-from .roles import CLINIC_ADMINISTRATOR, CLINICIAN
+from .roles import ALERTS, ESCALATIONS, staff_recipients
 
 logger = logging.getLogger(__name__)
-
-
-# --- Who hears ------------------------------------------------------------------------------------
-
-
-def _active_group_emails(group_name: str) -> list[str]:
-    users = get_user_model().objects.filter(groups__name=group_name, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def alert_recipients() -> list[str]:
-    """CLINIC_ALERT_EMAILS, else every active Clinician with an email address."""
-    if settings.CLINIC_ALERT_EMAILS:
-        return list(settings.CLINIC_ALERT_EMAILS)
-    return _active_group_emails(CLINICIAN)
-
-
-def escalation_recipients() -> list[str]:
-    """CLINIC_ESCALATION_EMAILS, else every active Clinic administrator with an email address."""
-    if settings.CLINIC_ESCALATION_EMAILS:
-        return list(settings.CLINIC_ESCALATION_EMAILS)
-    return _active_group_emails(CLINIC_ADMINISTRATOR)
 
 
 # --- Raising and acknowledging --------------------------------------------------------------------
@@ -183,10 +160,10 @@ def email_staff_alert(*, alert: StaffAlert, escalation: bool = False) -> list[Ou
     An escalation goes to the second list; when that list is empty the first list is reminded
     instead, so an escalation is never sent to nobody (and `manage.py check` warns).
     """
-    recipients = escalation_recipients() if escalation else alert_recipients()
+    recipients = staff_recipients(ESCALATIONS if escalation else ALERTS)
     if escalation and not recipients:
         logger.warning("No escalation recipient: alert %s goes to the alert recipients again.", alert.pk)
-        recipients = alert_recipients()
+        recipients = staff_recipients(ALERTS)
     if not recipients:
         logger.error("No staff alert recipient with an email: staff alert %s reaches nobody.", alert.pk)
     stage = "escalation" if escalation else "alert"

@@ -3,15 +3,15 @@
 from django.core.checks import Warning, register
 from django.db import DatabaseError
 
-from .alerts import alert_recipients, escalation_recipients
+from .roles import ALERTS, ESCALATIONS, staff_recipients
 
 
 def alert_recipients_state() -> dict[str, str]:
     """ "ok" or "none" for the alert and the escalation lists; "unknown" without a database."""
     try:
         return {
-            "alert_recipients": "ok" if alert_recipients() else "none",
-            "escalation_recipients": "ok" if escalation_recipients() else "none",
+            "alert_recipients": "ok" if staff_recipients(ALERTS) else "none",
+            "escalation_recipients": "ok" if staff_recipients(ESCALATIONS) else "none",
         }
     except DatabaseError:
         return {"alert_recipients": "unknown", "escalation_recipients": "unknown"}

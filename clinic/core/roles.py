@@ -3,6 +3,8 @@
 Each app's migration that adds models calls `sync_roles` again, so groups stay in step.
 """
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,26 @@ ROLE_LABELS = {
     CLINICIAN: _("Clinician"),
     CLINIC_ADMINISTRATOR: _("Clinic administrator"),
 }
+
+
+# Who staff emails go to, by what they are about: the addresses of the setting when it is set, else
+# every active member of the group with an email address.
+ALERTS = "alerts"  # red flags and PHQ-9 item 9
+ESCALATIONS = "escalations"  # alerts not acknowledged in time
+FRONT_DESK_NOTICES = "front desk notices"  # a patient cancelled or asked for another time
+STAFF_RECIPIENTS = {
+    ALERTS: ("CLINIC_ALERT_EMAILS", CLINICIAN),
+    ESCALATIONS: ("CLINIC_ESCALATION_EMAILS", CLINIC_ADMINISTRATOR),
+    FRONT_DESK_NOTICES: ("CLINIC_STAFF_EMAILS", FRONT_DESK),
+}
+
+
+def staff_recipients(purpose: str) -> list[str]:
+    setting, group = STAFF_RECIPIENTS[purpose]
+    if addresses := getattr(settings, setting):
+        return list(addresses)
+    users = get_user_model().objects.filter(groups__name=group, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def _crud(model: str, *actions: str) -> set[str]:

@@ -2,7 +2,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK, ROLE_PERMISSIONS
+from clinic.core.roles import (
+    ALERTS,
+    CLINIC_ADMINISTRATOR,
+    CLINICIAN,
+    ESCALATIONS,
+    FRONT_DESK,
+    FRONT_DESK_NOTICES,
+    ROLE_PERMISSIONS,
+    STAFF_RECIPIENTS,
+    staff_recipients,
+)
 from tests.factories import PatientFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +74,28 @@ def test_a_staff_user_signs_in_to_the_admin(client):
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("purpose", "setting", "group"),
+    [
+        (ALERTS, "CLINIC_ALERT_EMAILS", CLINICIAN),
+        (ESCALATIONS, "CLINIC_ESCALATION_EMAILS", CLINIC_ADMINISTRATOR),
+        (FRONT_DESK_NOTICES, "CLINIC_STAFF_EMAILS", FRONT_DESK),
+    ],
+)
+def test_staff_emails_go_to_the_setting_else_the_active_members_of_one_group(
+    settings, purpose, setting, group
+):
+    assert set(STAFF_RECIPIENTS) == {ALERTS, ESCALATIONS, FRONT_DESK_NOTICES}
+    setattr(settings, setting, [])
+    StaffUserFactory(role=group, email="b@clinic.example")
+    StaffUserFactory(role=group, email="a@clinic.example")
+    StaffUserFactory(role=group, email="")
+    StaffUserFactory(role=group, email="gone@clinic.example", is_active=False)
+    others = [role for role in ROLE_PERMISSIONS if role != group]
+    StaffUserFactory(role=others[0], email="other@clinic.example")
+    assert staff_recipients(purpose) == ["a@clinic.example", "b@clinic.example"]
+
+    setattr(settings, setting, ["duty@clinic.example"])
+    assert staff_recipients(purpose) == ["duty@clinic.example"]
