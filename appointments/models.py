@@ -5,7 +5,6 @@ start and an end). Status moves are the tables below; `appointments.services` is
 changes a status, and every move writes an `AppointmentEvent`.
 """
 
-import uuid
 from datetime import timedelta
 from typing import ClassVar, Final
 
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
-from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod
+from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PublicModel
 
 PLANNED_PROCEDURE_CHOICES: Final = [(procedure.key, procedure.label) for procedure in PROCEDURES]
 
@@ -66,10 +65,9 @@ class TimeWindow(models.TextChoices):
     AFTERNOON = "afternoon", _("Afternoon (noon onwards)")
 
 
-class Physician(models.Model):
+class Physician(PublicModel):
     """A clinic physician who can be booked. Not a login: staff accounts are separate."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     credentials = models.CharField(
@@ -141,8 +139,7 @@ REQUEST_MOVES: Final[dict[str, frozenset[str]]] = {
 }
 
 
-class AppointmentRequest(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class AppointmentRequest(PublicModel):
     # The form's one-time key: submitting the same form twice finds this request.
     submission_key = models.UUIDField(unique=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=RequestStatus, default=R.UNVERIFIED)
@@ -254,8 +251,7 @@ class CancelReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Appointment(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Appointment(PublicModel):
     request = models.OneToOneField(
         AppointmentRequest, on_delete=models.PROTECT, related_name="appointment", verbose_name=_("request")
     )

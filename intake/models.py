@@ -5,8 +5,6 @@ step); what staff search, filter or screen on has its own column or row (demogra
 medications, allergies, instrument responses, alerts).
 """
 
-import uuid
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.core.models import ContactMethod, Language, SexAtBirth, StaffAlert
+from clinic.core.models import ContactMethod, Language, PublicModel, SexAtBirth, StaffAlert
 
 
 class IntakeStatus(models.TextChoices):
@@ -54,8 +52,7 @@ class IntakeQuerySet(models.QuerySet):
         return self.filter(status=IntakeStatus.DRAFT, expires_at__gt=now or timezone.now())
 
 
-class Intake(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Intake(PublicModel):
     patient = models.ForeignKey(
         "clinic.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="intakes"
     )

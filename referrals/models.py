@@ -5,7 +5,6 @@ that changes `Referral.status`, and every move writes a `ReferralEvent`.
 """
 
 import secrets
-import uuid
 from typing import ClassVar, Final
 
 from django.conf import settings
@@ -15,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.core.models import Language, SexAtBirth, StaffAlert
+from clinic.core.models import Language, PublicModel, SexAtBirth, StaffAlert
 
 
-class ReferringProvider(models.Model):
+class ReferringProvider(PublicModel):
     """A primary-care clinician's account profile. The Django user holds email and password."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referring_provider"
     )
@@ -152,8 +150,7 @@ def new_referral_number() -> str:
     return f"R-{chars[:4]}-{chars[4:]}"
 
 
-class Referral(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Referral(PublicModel):
     number = models.CharField(_("referral number"), max_length=12, unique=True, default=new_referral_number)
     provider = models.ForeignKey(
         ReferringProvider, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referrer")
@@ -291,19 +288,19 @@ class Referral(models.Model):
         return (end or timezone.now()) - self.submitted_at
 
 
-class ReferralDocument(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class ReferralDocument(PublicModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     upload = models.OneToOneField("clinic.Upload", on_delete=models.PROTECT, related_name="referral_document")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # The column keeps the name it had before the base model named the field.
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, db_column="added_at")
 
     class Meta:
         verbose_name = _("referral document")
         verbose_name_plural = _("referral documents")
-        ordering = ["added_at", "pk"]
+        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return self.upload.original_name

@@ -48,7 +48,7 @@ def referral_get_for_provider(*, provider: ReferringProvider, public_id: uuid.UU
 
 
 def referral_documents(*, referral: Referral) -> QuerySet[ReferralDocument]:
-    return referral.documents.select_related("upload").order_by("added_at", "pk")
+    return referral.documents.select_related("upload").order_by("created_at", "pk")
 
 
 def referral_events(*, referral: Referral):

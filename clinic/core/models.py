@@ -14,6 +14,30 @@ from .clinical.red_flags import TIER_LABELS
 from .clinical.red_flags import Tier as RedFlagTier
 
 
+class PublicModel(models.Model):
+    """What every record the clinic names to people has: a `public_id` for URLs, emails and links
+    (never the integer key), and when it was created and last saved.
+
+    A model may redeclare `created_at` or `updated_at` to keep the label its staff know (an intake
+    is "started", an appointment "booked"); tests/clinic/test_public_model.py lists every model.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save of some fields moves `updated_at` too, as django-model-utils' TimeStampedModel
+        # does; an empty list still saves nothing.
+        update_fields = kwargs.get("update_fields")
+        if update_fields:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+
 class SexAtBirth(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -33,10 +57,9 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Patient(models.Model):
+class Patient(PublicModel):
     """A person the clinic cares for. Intake, referrals and appointments all point here."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
@@ -54,8 +77,6 @@ class Patient(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=2, blank=True)
     postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("patient")
@@ -112,10 +133,9 @@ def person_fields_of(
     return {name: getattr(obj, attribute) for name, attribute in attributes.items()}
 
 
-class Location(models.Model):
+class Location(PublicModel):
     """A clinic site where patients are seen."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120, unique=True)
     address_line1 = models.CharField(_("address"), max_length=200)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
@@ -140,7 +160,7 @@ class Location(models.Model):
         return f"{street}, {self.city}, {self.state} {self.postal_code}"
 
 
-class OutboundEmail(models.Model):
+class OutboundEmail(PublicModel):
     """One email in the transactional outbox. Written in the transaction that causes it."""
 
     class Status(models.TextChoices):
@@ -148,7 +168,6 @@ class OutboundEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     to = models.EmailField(_("recipient"))
     template = models.CharField(_("template"), max_length=100)
@@ -159,7 +178,6 @@ class OutboundEmail(models.Model):
     send_after = models.DateTimeField(_("send after"), default=timezone.now)
     last_queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("outbound email")
@@ -187,10 +205,9 @@ def _random_upload_path(instance, filename: str) -> str:
     return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Upload(models.Model):
+class Upload(PublicModel):
     """A document or image a person sent us, checked by content and stored outside any public URL."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField(upload_to=_random_upload_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=50)
@@ -206,7 +223,7 @@ class Upload(models.Model):
         return self.original_name
 
 
-class StaffAlert(models.Model):
+class StaffAlert(PublicModel):
     """Something a clinician must act on today: an emergency or urgent red flag, or a positive PHQ-9
     item 9, on whatever raised it (an intake, a referral) through a generic link, so the core app
     holds the one alert rule without importing the apps above it.
@@ -224,7 +241,6 @@ class StaffAlert(models.Model):
         EMERGENCY = RedFlagTier.EMERGENCY.value, TIER_LABELS[RedFlagTier.EMERGENCY]
         URGENT = RedFlagTier.URGENT.value, TIER_LABELS[RedFlagTier.URGENT]
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
