@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
@@ -82,7 +83,7 @@ class AppointmentRequestForm(forms.Form):
     def __init__(self, *args, known_patient=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_patient = known_patient
-        self.fields["location"].queryset = active_locations()
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = active_locations()
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
             self.initial.setdefault("earliest_date", timezone.localdate() + datetime.timedelta(days=1))
@@ -90,7 +91,7 @@ class AppointmentRequestForm(forms.Form):
             for name in self.IDENTITY_FIELDS:
                 del self.fields[name]
         else:
-            self.fields["visit_type"].choices = [
+            cast(forms.ChoiceField, self.fields["visit_type"]).choices = [
                 choice for choice in VisitType.choices if choice[0] != VisitType.PROCEDURE
             ]
         self.helper = FormHelper()
@@ -111,7 +112,8 @@ class AppointmentRequestForm(forms.Form):
         return earliest
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "contact_preference" in data:
             _apply_service_rule(
                 self,
@@ -137,7 +139,7 @@ class BookingForm(forms.Form):
     sedation_planned = forms.BooleanField(label=_("Sedation planned (procedure visits)"), required=False)
     planned_procedure = forms.ChoiceField(
         label=_("Planned procedure (procedure visits)"),
-        choices=[("", _("Not decided yet"))] + PLANNED_PROCEDURE_CHOICES,
+        choices=[("", _("Not decided yet")), *PLANNED_PROCEDURE_CHOICES],
         required=False,
         help_text=_(
             "Used by the safety check: with none chosen, an implanted device is checked as for "
@@ -150,7 +152,8 @@ class BookingForm(forms.Form):
         physicians = Physician.objects.filter(is_active=True)
         if location is not None:
             physicians = physicians.filter(locations=location) | physicians.filter(locations__isnull=True)
-        self.fields["physician"].queryset = physicians.distinct().order_by("last_name", "first_name")
+        physician_field = cast(forms.ModelChoiceField, self.fields["physician"])
+        physician_field.queryset = physicians.distinct().order_by("last_name", "first_name")
 
     def clean_date(self):
         # Also keeps the start and end times within what a datetime can hold (no year 9999 overflow).

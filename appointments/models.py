@@ -15,8 +15,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PublicModel
+from clinic.core.translated import Text
 
-PLANNED_PROCEDURE_CHOICES: Final = [(procedure.key, procedure.label) for procedure in PROCEDURES]
+PLANNED_PROCEDURE_CHOICES: Final[list[tuple[str, Text]]] = [
+    (procedure.key, procedure.label) for procedure in PROCEDURES
+]
 
 
 class VisitType(models.TextChoices):

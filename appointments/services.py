@@ -133,6 +133,8 @@ def appointment_request_create(
         if not patient.email:
             raise ValidationError(_("We have no email address for you: please call us to book."))
     else:
+        if date_of_birth is None:
+            raise ValidationError({"date_of_birth": _("Give your date of birth.")})
         request.first_name, request.last_name = first_name.strip(), last_name.strip()
         request.date_of_birth, request.email = date_of_birth, email.strip()
     request.full_clean()
@@ -389,7 +391,7 @@ def appointment_book(
     appointment.save()
     _move_request(request, RequestStatus.BOOKED, action="booked", actor=by, appointment=appointment)
     emails.appointment_booked(appointment)
-    referral_after_booking(patient=request.patient, visit_at=starts_at, by=by)
+    referral_after_booking(patient=appointment.patient, visit_at=starts_at, by=by)
     return appointment
 
 

@@ -17,6 +17,7 @@ from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
 from clinic.core.models import PERSON_FIELDS
 from clinic.core.person import DateOfBirthField, validate_pain_onset
+from clinic.core.translated import Text
 from clinic.core.uploads import IMAGE_TYPES, upload_validate
 
 from .contradictions import find_contradictions
@@ -123,8 +124,8 @@ class AboutForm(forms.ModelForm):
             "email": _("If you change it, we will send a link to confirm the new address."),
         }
 
-    def __init__(self, *args, intake: Intake | None = None, **kwargs):
-        super().__init__(*args, instance=intake, **kwargs)
+    def __init__(self, data=None, *, intake: Intake | None = None, **kwargs):
+        super().__init__(data, instance=intake, **kwargs)
         self.fields["sex_at_birth"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -138,11 +139,9 @@ class AboutForm(forms.ModelForm):
 
 
 class CardField(forms.FileField):
-    widget = forms.ClearableFileInput
-
     def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-        self.widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+        widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+        super().__init__(required=False, widget=widget, **kwargs)
 
     def clean(self, data, initial=None):
         uploaded = super().clean(data, initial)
@@ -176,7 +175,8 @@ class InsuranceForm(StepForm):
     card_back = CardField(label=_("Photo of the back of your card (JPEG or PNG, up to 10 MB)"))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("has_insurance") == "yes":
             for name in ("carrier", "member_id"):
                 if not cleaned.get(name):
@@ -330,10 +330,11 @@ class TreatmentRowForm(forms.Form):
     """One injection or surgery; a row left empty is ignored. `key` names the field a row needs."""
 
     key: str
-    missing_key_message: str
+    missing_key_message: Text
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         when = cleaned.get("date")
         if when and when > timezone.localdate():
             self.add_error("date", _("This date cannot be in the future."))
@@ -479,7 +480,8 @@ class MedicationForm(forms.Form):
         return self.initial.get("asked_as", "")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (cleaned.get("dose") or cleaned.get("frequency")) and not cleaned.get("name"):
             self.add_error("name", _("Add the name of the medicine."))
         return cleaned
@@ -490,7 +492,8 @@ class AllergyForm(forms.Form):
     reaction = forms.CharField(label=_("Reaction"), max_length=200, required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reaction") and not cleaned.get("substance"):
             self.add_error("substance", _("Add what you are allergic to."))
         return cleaned
@@ -678,7 +681,8 @@ class HistoryForm(StepForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("pacemaker_dependent") and "pacemaker" not in cleaned.get("devices", []):
             self.add_error(
                 "devices", _("You said you depend on a pacemaker: please tick Pacemaker here too.")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -119,7 +119,7 @@ def intake_start(*, first_name: str, last_name: str, date_of_birth: date, email:
     return intake
 
 
-def intake_invite(*, patient: Patient, invited_by: AbstractBaseUser | None = None) -> Intake:
+def intake_invite(*, patient: Patient, invited_by: User | None = None) -> Intake:
     """Invite a known patient: reuse their open draft or start one with their demographics filled in,
     and queue the invitation email (a signed, expiring link; no clinical content).
 
@@ -292,15 +292,15 @@ def intake_save_medications(
         intake.allergies.all().delete()
         allergy_rows = []
         for position, entry in enumerate(allergies):
-            row = Allergy(
+            allergy = Allergy(
                 intake=intake,
                 position=position,
                 substance=entry["substance"],
                 reaction=entry.get("reaction", ""),
                 categories=sorted(procedure_safety.recognise_allergy(entry["substance"])),
             )
-            row.full_clean()
-            allergy_rows.append(row)
+            allergy.full_clean()
+            allergy_rows.append(allergy)
         Allergy.objects.bulk_create(allergy_rows)
         _refresh_safety(intake)
     return intake
@@ -510,7 +510,7 @@ def _refresh_safety(intake: Intake) -> None:
 # --- Submitting and after -------------------------------------------------------------------------
 
 
-def _move(intake: Intake, to_status: str, *, actor: AbstractBaseUser | None = None, note: str = "") -> None:
+def _move(intake: Intake, to_status: str, *, actor: User | None = None, note: str = "") -> None:
     if to_status not in ALLOWED_MOVES[intake.status]:
         raise MoveNotAllowed(f"{intake.status} -> {to_status}")
     IntakeEvent.objects.create(
@@ -557,7 +557,7 @@ def intake_submit(
     return intake
 
 
-def intake_mark_reviewed(*, intake: Intake, reviewed_by: AbstractBaseUser) -> Intake:
+def intake_mark_reviewed(*, intake: Intake, reviewed_by: User) -> Intake:
     with transaction.atomic():
         intake = Intake.objects.select_for_update().get(pk=intake.pk)
         _move(intake, IntakeStatus.REVIEWED, actor=reviewed_by)
@@ -602,7 +602,7 @@ def intake_expire_drafts(*, now=None) -> int:
 
 
 def intake_record_dn4_examination(
-    *, intake: Intake, examination: dict[str, bool], recorded_by: AbstractBaseUser
+    *, intake: Intake, examination: dict[str, bool], recorded_by: User
 ) -> InstrumentResponse:
     """Complete the DN4 at the visit: the patient's seven interview answers plus the clinician's
     three examination items (8-10), scored as `dn4` (>= 4/10 suggests neuropathic pain).

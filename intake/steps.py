@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from clinic.core.clinical import medicines
+from clinic.core.translated import StrPromise
 
 from . import services
 from .forms import (
@@ -67,7 +67,7 @@ class Step:
         return self.name.value
 
     @property
-    def title(self) -> Promise:
+    def title(self) -> StrPromise:
         return self.name.label
 
     def __repr__(self) -> str:
@@ -359,7 +359,10 @@ def treatment_summary_rows(answers: dict) -> Rows:
             continue
         parts = [_("Yes") if tried == "yes" else _("No")]
         if tried == "yes":
-            parts += [answers.get(f"{key}_when") or "", str(effects.get(answers.get(f"{key}_effect"), ""))]
+            parts += [
+                answers.get(f"{key}_when") or "",
+                str(effects.get(answers.get(f"{key}_effect") or "", "")),
+            ]
         rows.append((label, ", ".join(part for part in parts if part)))
     injections, surgeries = answers.get("injections"), answers.get("surgeries")
     if isinstance(injections, str):  # an early draft's free text

@@ -6,7 +6,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -315,7 +315,7 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _expired(request, intake)
     if intake.status == IntakeStatus.DRAFT:
         return redirect("intake:review", public_id=intake.public_id)
-    appointment_path = known_patient_request_path(intake.patient.public_id) if intake.patient_id else None
+    appointment_path = known_patient_request_path(intake.patient.public_id) if intake.patient else None
     return render(
         request,
         "intake/thanks.html",
@@ -328,7 +328,7 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @never_cache
 @staff_member_required
-def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> HttpResponse:
+def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> FileResponse:
     """A card photo for staff allowed to view intakes; served by clinic.core.uploads with safe headers."""
     if not request.user.has_perm("intake.view_intake"):
         raise PermissionDenied

@@ -2,14 +2,15 @@
 patterns, treatments and their effects, conditions. The forms build their choices from these, and
 the questionnaire choice and the review page read the same lists, so a key means one thing everywhere."""
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from clinic.core.translated import StrPromise
 
 # --- Your pain ------------------------------------------------------------------------------------
 
 # (key, label, view). Low back and legs lead to the ODI (and the low back to STarT Back);
 # neck and arms to the NDI.
-BODY_REGIONS: tuple[tuple[str, str | Promise, str], ...] = (
+BODY_REGIONS: tuple[tuple[str, str | StrPromise, str], ...] = (
     ("head_front", _("Head and face"), "front"),
     ("neck_front", _("Front of neck"), "front"),
     ("shoulder_right_front", _("Right shoulder (front)"), "front"),

@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from typing import cast
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
@@ -14,6 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.models import Language, Location, SexAtBirth
 from clinic.core.person import DateOfBirthField, validate_pain_onset
+from clinic.core.translated import Text
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
 from .models import DeclineReason, ImagingType, ReferringProvider, RequestedService, Urgency
@@ -114,7 +116,8 @@ class ProviderRegistrationForm(forms.ModelForm):
         return email
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))
@@ -350,7 +353,8 @@ class ReferralForm(forms.Form):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("requested_service") == RequestedService.OTHER and not cleaned.get(
             "requested_service_other"
         ):
@@ -442,7 +446,7 @@ class StaffAcceptForm(StaffNoteForm):
     def __init__(self, *args, duplicates=(), linked_patient=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.duplicates = {str(patient.public_id): patient for patient in duplicates}
-        choices = [
+        choices: list[tuple[str, Text]] = [
             (key, _("Link to %(patient)s") % {"patient": patient}) for key, patient in self.duplicates.items()
         ]
         if linked_patient is not None:
@@ -452,8 +456,9 @@ class StaffAcceptForm(StaffNoteForm):
             self.duplicates = {str(linked_patient.public_id): linked_patient}
         else:
             choices.append((self.CREATE, _("Create a new patient record")))
-        self.fields["patient_choice"].choices = choices
-        self.fields["patient_choice"].initial = choices[0][0]
+        patient_choice = cast(forms.ChoiceField, self.fields["patient_choice"])
+        patient_choice.choices = choices
+        patient_choice.initial = choices[0][0]
 
     def service_kwargs(self) -> dict:
         choice = self.cleaned_data["patient_choice"]

@@ -10,6 +10,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 # The requested service as a procedure of the safety screen, where one service means one class of
 # bleeding risk. The others are screened without a procedure (device reviews are then raised).
-SERVICE_PROCEDURES = {
+SERVICE_PROCEDURES: dict[str, str] = {
     RequestedService.EPIDURAL_STEROID_INJECTION: "interlaminar_epidural_steroid_injection",
     RequestedService.SPINAL_CORD_STIMULATOR_EVALUATION: "scs_trial_or_implant",
 }
@@ -474,7 +475,7 @@ def referral_uploads_discard_abandoned(*, older_than: timedelta = ABANDONED_UPLO
                     continue
                 storage, name = upload.file.storage, upload.file.name
                 upload.delete()
-                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+                transaction.on_commit(partial(storage.delete, name))
         except IntegrityError:
             continue  # attached while we were deleting it: keep it
         deleted += 1

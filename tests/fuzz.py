@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.forms import BaseForm, BaseFormSet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
@@ -101,7 +102,7 @@ def garbage(names: Iterable[str], values: Iterable[str] = JUNK_VALUES) -> list[t
     ]
 
 
-def _shows_a_form_error(response: HttpResponse) -> bool:
+def _shows_a_form_error(response: HttpResponseBase) -> bool:
     """A bound form or formset with errors on the page, or a refusal (400) that says why in an error
     message. (A message on a page that is not a refusal may be left from an earlier request.)"""
     stored = getattr(getattr(response, "wsgi_request", None), "_messages", None)
@@ -118,7 +119,7 @@ def _shows_a_form_error(response: HttpResponse) -> bool:
     return False
 
 
-def end_of(response: HttpResponse) -> End:
+def end_of(response: HttpResponseBase) -> End:
     status = response.status_code
     if status >= 500:
         return End.SERVER_ERROR
@@ -139,7 +140,7 @@ def end_of(response: HttpResponse) -> End:
     raise AssertionError(f"status {status} is not an end this helper knows")
 
 
-def unexpected(response: HttpResponse, ends: Collection[End], what) -> str | None:
+def unexpected(response: HttpResponseBase, ends: Collection[End], what) -> str | None:
     """None when the response ends in one of `ends`, else a line saying what happened."""
     end = end_of(response)
     if end in ends and end is not End.SERVER_ERROR:

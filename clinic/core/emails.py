@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -27,7 +28,7 @@ def email_queue(
     *,
     to: str,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     idempotency_key: str,
     send_after: datetime | None = None,
 ) -> OutboundEmail:
@@ -137,7 +138,7 @@ def render_email(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _attachment_part(attachment: dict) -> MIMEText:
+def _attachment_part(attachment: dict[str, Any]) -> MIMEText:
     """A text attachment stored in the context: {"filename", "content", "subtype", "params"}.
 
     Used for calendar files (text/calendar; method=REQUEST or CANCEL), built when the email is queued

@@ -3,6 +3,7 @@ an appointment request."""
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ def validate_pain_onset(onset: date, *, date_of_birth: date | None) -> None:
 class DateOfBirthInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -76,16 +77,16 @@ class DateOfBirthField(forms.DateField):
         "two_digit_year": _("Please type the year in full, for example 1970 rather than 70."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Date of birth"))
         super().__init__(**kwargs)
 
-    def strptime(self, value, format):
+    def strptime(self, value: str, format: str) -> date:
         if "%y" in format:
             raise ValueError("two-digit years are not guessed")
         return super().strptime(value, format)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:
         try:
             return super().to_python(value)
         except ValidationError:

@@ -6,6 +6,7 @@ Each app's migration that adds models calls `sync_roles` again, so groups stay i
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
+from django.db.migrations.state import StateApps
 from django.utils.translation import gettext_lazy as _
 
 FRONT_DESK = "Front desk"
@@ -103,12 +104,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
-def sync_roles(apps) -> None:
+def sync_roles(apps: StateApps) -> None:
     """Create the groups and give each exactly its permissions (for use in data migrations)."""
     for app_config in apps.get_app_configs():
         # Historical app configs of a migration have no models module, which create_permissions needs.
         models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
+        app_config.models_module = models_module or True  # type: ignore[assignment]  # any true value
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = models_module
 

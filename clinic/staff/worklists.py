@@ -7,18 +7,18 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import AppointmentRequest, RequestStatus
 from clinic.core.models import StaffAlert
+from clinic.core.translated import StrPromise
 from intake.models import Intake, IntakeStatus
 from referrals.models import Referral
 
 
 @dataclass(frozen=True)
 class Worklist:
-    label: Promise
+    label: StrPromise
     permission: str
     url_name: str
     query: str
@@ -106,7 +106,7 @@ WORKLISTS = (
 
 @dataclass(frozen=True)
 class WorklistEntry:
-    label: Promise
+    label: StrPromise
     url: str
     count: int
     urgent: bool

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeAlias
 
-from django.utils.functional import Promise
+from clinic.core.translated import Text
 
-Text: TypeAlias = str | Promise
 AnswerValue: TypeAlias = int | bool
 Answers: TypeAlias = Mapping[str, AnswerValue | None]
 Number: TypeAlias = int | float

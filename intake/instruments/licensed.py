@@ -45,6 +45,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -228,7 +229,7 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _instrument_wording(entry: dict) -> InstrumentWording:
+def _instrument_wording(entry: dict[str, Any]) -> InstrumentWording:
     return InstrumentWording(
         version=entry["version"],
         instructions=entry["instructions"],

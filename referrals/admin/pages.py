@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin
 from clinic.core.clinical import red_flags as red_flag_rules
 from clinic.core.models import SafetyScreenRecord
+from clinic.core.translated import StrPromise
 from referrals import selectors, services
 from referrals.forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm
 from referrals.icd10 import icd10_description
@@ -24,7 +24,7 @@ S = ReferralStatus
 @dataclass(frozen=True)
 class StaffAction:
     name: str
-    label: str | Promise
+    label: str | StrPromise
     to_status: str
     permission: str
     form_class: type

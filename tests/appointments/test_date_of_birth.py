@@ -1,11 +1,16 @@
 """The date of birth on the appointment request form: one rule, each edge, everything typed kept."""
 
+import datetime
 import html
+import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from appointments.models import AppointmentRequest
+from appointments.models import AppointmentRequest, VisitType
+from appointments.services import appointment_request_create
 from tests.dates_of_birth import EDGES, REFUSED, typed
 from tests.factories import LocationFactory
 
@@ -35,3 +40,23 @@ def test_a_date_of_birth_of_today_is_accepted(client):
 
     assert response.status_code == 302
     assert AppointmentRequest.objects.get().date_of_birth.isoformat() == typed("today")
+
+
+def test_a_request_from_someone_not_known_without_a_date_of_birth_is_refused_on_that_field():
+    with pytest.raises(ValidationError) as refused:
+        appointment_request_create(
+            submission_key=uuid.uuid4(),
+            location=LocationFactory(),
+            visit_type=VisitType.NEW_CONSULTATION,
+            preferred_days=["mon"],
+            time_windows=["morning"],
+            earliest_date=timezone.localdate() + datetime.timedelta(days=3),
+            contact_preference="email",
+            reason="",
+            first_name="Ana",
+            last_name="Lopez",
+            email="ana@example.com",
+        )
+
+    assert list(refused.value.message_dict) == ["date_of_birth"]
+    assert AppointmentRequest.objects.count() == 0

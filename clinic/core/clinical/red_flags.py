@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, NamedTuple
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.clinical.evidence import Evidence
 from clinic.core.person import age_at, pain_began_before_birth
+from clinic.core.translated import StrPromise
 
 
 class Tier(enum.StrEnum):
@@ -31,12 +31,12 @@ STAFF_ALERT_TIERS: Final = frozenset({Tier.EMERGENCY, Tier.URGENT})
 
 # The words every page uses for a tier (staff and referrers alike): the alert tiers are alarms, with
 # what to do; a FLAG finding is a note for the visit, never called a red flag.
-TIER_LABELS: Final[Mapping[Tier, Promise]] = {
+TIER_LABELS: Final[Mapping[Tier, StrPromise]] = {
     Tier.EMERGENCY: _("Emergency"),
     Tier.URGENT: _("Urgent"),
     Tier.FLAG: _("For the visit"),
 }
-TIER_ACTIONS: Final[Mapping[Tier, Promise]] = {
+TIER_ACTIONS: Final[Mapping[Tier, StrPromise]] = {
     Tier.EMERGENCY: _("Needs emergency care now: the nearest emergency department, or call 911."),
     Tier.URGENT: _("Needs a clinician's review today."),
     Tier.FLAG: _("To consider at the visit; not an alarm."),
@@ -61,7 +61,7 @@ ONSET_AGE_FLAGGED_BELOW: Final = 20
 @dataclass(frozen=True, kw_only=True)
 class RedFlagQuestion:
     key: str
-    text: Promise
+    text: StrPromise
     # Staff-facing: what the patient reported.
     finding: str
     # Staff-facing: what it may point to; None where the spec names no concern.
@@ -269,7 +269,7 @@ CRISIS_RESOURCES: Final = _(
     "Call or text 988 to reach the 988 Suicide & Crisis Lifeline, any time of day or night. "
     "In an emergency, call 911."
 )
-GUIDANCE_BY_TIER: Final[Mapping[Tier, Promise]] = {
+GUIDANCE_BY_TIER: Final[Mapping[Tier, StrPromise]] = {
     Tier.EMERGENCY: EMERGENCY_GUIDANCE,
     Tier.URGENT: URGENT_GUIDANCE,
 }
@@ -293,7 +293,7 @@ class RedFlagResult:
         return self.highest_tier in STAFF_ALERT_TIERS
 
     @property
-    def patient_guidance(self) -> Promise | None:
+    def patient_guidance(self) -> StrPromise | None:
         return GUIDANCE_BY_TIER.get(self.highest_tier) if self.highest_tier else None
 
 

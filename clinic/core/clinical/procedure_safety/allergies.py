@@ -5,17 +5,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.clinical.phrases import PhraseFinder
+from clinic.core.translated import StrPromise
 
 
 @dataclass(frozen=True, kw_only=True)
 class AllergyCategory:
     key: str
     staff_label: str
-    patient_label: Promise
+    patient_label: StrPromise
     # Words that name the category in a patient's own description.
     keywords: tuple[str, ...]
 

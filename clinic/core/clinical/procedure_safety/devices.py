@@ -4,17 +4,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.clinical.phrases import PhraseFinder
+from clinic.core.translated import StrPromise
 
 
 @dataclass(frozen=True, kw_only=True)
 class Device:
     key: str
     staff_label: str
-    patient_label: Promise
+    patient_label: StrPromise
 
 
 IMPLANTED_DEVICES: Final[tuple[Device, ...]] = (

@@ -4,14 +4,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from clinic.core.translated import StrPromise
 
 
 @dataclass(frozen=True)
 class PreparationInstruction:
     code: str
-    text: Promise
+    text: StrPromise
 
 
 TELL_US_ABOUT_CHANGES: Final = PreparationInstruction(

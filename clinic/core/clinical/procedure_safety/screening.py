@@ -131,7 +131,9 @@ def flag_decision(code: str) -> Decision:
     return Decision.REVIEW
 
 
-def procedure_defer_reasons(flags: Sequence[Mapping[str, str]], *, procedure: str | None) -> list[dict]:
+def procedure_defer_reasons(
+    flags: Sequence[Mapping[str, str]], *, procedure: str | None
+) -> list[dict[str, str]]:
     """The stored flags that stop a procedure being booked without a clinician's override.
 
     `flags` are stored flag rows ({"code", "label", "detail", "decision"}). The device review applies
