@@ -1,4 +1,4 @@
-"""Pre-procedure safety screening, as `shared/clinical/procedure-safety.md` defines it. Pure: no database."""
+"""Pre-procedure safety screening, as `docs/clinical/procedure-safety.md` defines it. Pure: no database."""
 
 import string
 

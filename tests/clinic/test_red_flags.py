@@ -1,4 +1,4 @@
-"""The spine red-flag screen, as `shared/clinical/red-flags.md` defines it. Pure: no database."""
+"""The spine red-flag screen, as `docs/clinical/red-flags.md` defines it. Pure: no database."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The status key used in the clinical spec (see `shared/clinical/instruments.md`)."""
+"""The status key used in the clinical spec (see `docs/clinical/instruments.md`)."""
 
 import enum
 

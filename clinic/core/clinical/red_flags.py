@@ -1,4 +1,4 @@
-"""The spine red-flag screen (`shared/clinical/red-flags.md`).
+"""The spine red-flag screen (`docs/clinical/red-flags.md`).
 
 Red-flag answers raise flags in three tiers; they are never scored or summed. The tier of every
 question is the spec's proposal [D] for the clinical lead to approve: it lives in `QUESTIONS`.

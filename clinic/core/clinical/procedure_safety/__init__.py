@@ -1,4 +1,4 @@
-"""Pre-procedure safety screening (`shared/clinical/procedure-safety.md`).
+"""Pre-procedure safety screening (`docs/clinical/procedure-safety.md`).
 
 The intake collects and flags; it never tells a patient to stop an antithrombotic drug. Holding
 decisions are made by the proceduralist together with the prescriber, so the drug table here is staff
