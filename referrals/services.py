@@ -95,7 +95,7 @@ def referring_provider_register(*, email: str, password: str, **profile: Any) ->
 
 
 def referring_provider_email_link(*, provider: ReferringProvider) -> str:
-    token = link_sign(PROVIDER_EMAIL, provider.public_id, address=provider.user.email)
+    token = link_sign(PROVIDER_EMAIL, provider.public_id, bound_to=provider.user.email)
     return settings.SITE_URL + reverse("referrals:verify_email", args=[token])
 
 
@@ -114,7 +114,7 @@ def referring_provider_confirm_email(*, token: str) -> ReferringProvider:
         ReferringProvider.objects.select_for_update().select_related("user").filter(public_id=link.public_id)
     ).first()
     # A link sent to an address the account no longer has verifies nothing.
-    if provider is None or not link.address or provider.user.email != link.address:
+    if provider is None or not link.bound_to or provider.user.email != link.bound_to:
         raise LinkInvalid
     if provider.email_verified_at is None:
         provider.email_verified_at = timezone.now()

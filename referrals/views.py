@@ -5,13 +5,11 @@ profile is refused; a referral (or document) of another provider is a 404, whate
 """
 
 import functools
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -21,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.core.links import LinkExpired, LinkInvalid
+from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import Upload
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store
 
@@ -36,8 +34,6 @@ from .forms import (
 )
 from .icd10 import icd10_description, icd10_search
 from .models import ReferralDocument, ReferralStatus
-
-KEPT_UPLOAD_SALT = "referrals.kept-upload"
 
 
 def provider_required(view):
@@ -154,25 +150,21 @@ def referral_list(request, provider):
     )
 
 
-def _kept_signer(request) -> signing.Signer:
-    # Per session: a token copied into another person's form opens nothing.
-    return signing.Signer(salt=f"{KEPT_UPLOAD_SALT}:{request.session.session_key}")
-
-
 def _kept_token(request, upload: Upload) -> str:
-    return _kept_signer(request).sign(str(upload.public_id))
+    return link_sign(KEPT_UPLOAD, upload.public_id, bound_to=request.session.session_key or "")
 
 
 def _kept_uploads(request) -> tuple[list[Upload], int]:
     """Documents stored during an earlier failed submit of this form and still ticked, and how
     many of those are gone (discarded as abandoned since, see referral_uploads_discard_abandoned)."""
-    signer = _kept_signer(request)
     public_ids = set()
     for token in request.POST.getlist("kept_documents")[:MAX_DOCUMENTS]:
         try:
-            public_ids.add(uuid.UUID(signer.unsign(token)))
-        except (signing.BadSignature, ValueError):
+            link = link_open(KEPT_UPLOAD, token)
+        except (LinkExpired, LinkInvalid):
             continue
+        if request.session.session_key and link.bound_to == request.session.session_key:
+            public_ids.add(link.public_id)
     uploads = list(Upload.objects.filter(public_id__in=public_ids).select_related("referral_document"))
     # One already attached belongs to this form's referral, submitted a moment ago (a resubmission).
     kept = sorted(

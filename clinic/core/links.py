@@ -1,8 +1,8 @@
 """Signed, expiring links: the one rule for every token the portal emails or puts in a page.
 
-A token is signed with the salt of its purpose and carries one public id (and, for a link that
-must stop working when an address changes, that address), nothing else. Every purpose, its salt
-and its lifetime are in the table below.
+A token is signed with the salt of its purpose and carries one public id and, for a token that must
+stop working elsewhere, what it is bound to (the address an email went to, the browser session a
+form was shown in), nothing else. Every purpose, its salt and its lifetime are in the table below.
 """
 
 import uuid
@@ -43,6 +43,9 @@ APPOINTMENT_VERIFY = LinkPurpose("appointments.verify", _hours("APPOINTMENT_VERI
 APPOINTMENT_MANAGE = LinkPurpose("appointments.manage", _days("APPOINTMENT_LINK_MAX_AGE_DAYS"))
 # Given by the intake (or an invitation) so a known patient need not identify again to ask for a visit.
 KNOWN_PATIENT = LinkPurpose("appointments.patient", _days("APPOINTMENT_LINK_MAX_AGE_DAYS"))
+# A document stored when a referral form was refused for another field, carried in the form shown
+# again so it need not be sent twice; bound to the session, so a copied token opens nothing.
+KEPT_UPLOAD = LinkPurpose("referrals.kept-upload", _fixed(timedelta(hours=24)))
 
 
 class LinkInvalid(Exception):
@@ -60,23 +63,23 @@ class LinkExpired(Exception):
 @dataclass(frozen=True)
 class OpenedLink:
     public_id: uuid.UUID
-    address: str
+    bound_to: str
 
 
-def link_sign(purpose: LinkPurpose, public_id: uuid.UUID, *, address: str = "") -> str:
-    value = [str(public_id), address] if address else str(public_id)
+def link_sign(purpose: LinkPurpose, public_id: uuid.UUID, *, bound_to: str = "") -> str:
+    value = [str(public_id), bound_to] if bound_to else str(public_id)
     return signing.dumps(value, salt=purpose.salt, compress=False)
 
 
 def _opened(value: object) -> OpenedLink:
     if isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value):
-        public_id, address = value
+        public_id, bound_to = value
     elif isinstance(value, str):
-        public_id, address = value, ""
+        public_id, bound_to = value, ""
     else:
         raise LinkInvalid
     try:
-        return OpenedLink(uuid.UUID(public_id), address)
+        return OpenedLink(uuid.UUID(public_id), bound_to)
     except ValueError:
         raise LinkInvalid from None
 
