@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from clinic.core.forms import form_add_validation_error
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location
 from clinic.core.person import DateOfBirthField, DateOfBirthInput
 from clinic.core.selectors import active_locations
@@ -28,11 +29,7 @@ def _apply_service_rule(form: forms.Form, rule, *args, **kwargs) -> None:
     try:
         rule(*args, **kwargs)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        form_add_validation_error(form, error)
 
 
 class AppointmentRequestForm(forms.Form):

@@ -15,6 +15,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PublicModel
+from clinic.core.status import StatusMoves
 from clinic.core.translated import Text
 
 PLANNED_PROCEDURE_CHOICES: Final[list[tuple[str, Text]]] = [
@@ -133,13 +134,17 @@ class RequestStatus(models.TextChoices):
 
 
 R = RequestStatus
-REQUEST_MOVES: Final[dict[str, frozenset[str]]] = {
-    R.UNVERIFIED: frozenset({R.OPEN, R.WITHDRAWN}),
-    R.OPEN: frozenset({R.BOOKED, R.WITHDRAWN}),
-    # A booked request stays booked; the appointment carries what happens next.
-    R.BOOKED: frozenset(),
-    R.WITHDRAWN: frozenset(),
-}
+REQUEST_MOVES: Final = StatusMoves(
+    RequestStatus,
+    {
+        R.UNVERIFIED: frozenset({R.OPEN, R.WITHDRAWN}),
+        R.OPEN: frozenset({R.BOOKED, R.WITHDRAWN}),
+        # A booked request stays booked; the appointment carries what happens next.
+        R.BOOKED: frozenset(),
+        R.WITHDRAWN: frozenset(),
+    },
+    refused=_("This request is “%(from)s” and cannot be changed."),
+)
 
 
 class AppointmentRequest(PublicModel):
@@ -235,13 +240,17 @@ class AppointmentStatus(models.TextChoices):
 
 
 A = AppointmentStatus
-APPOINTMENT_MOVES: Final[dict[str, frozenset[str]]] = {
-    # Booked -> booked is a reschedule.
-    A.BOOKED: frozenset({A.BOOKED, A.ATTENDED, A.NO_SHOW, A.CANCELLED}),
-    A.ATTENDED: frozenset(),
-    A.NO_SHOW: frozenset(),
-    A.CANCELLED: frozenset(),
-}
+APPOINTMENT_MOVES: Final = StatusMoves(
+    AppointmentStatus,
+    {
+        # Booked -> booked is a reschedule.
+        A.BOOKED: frozenset({A.BOOKED, A.ATTENDED, A.NO_SHOW, A.CANCELLED}),
+        A.ATTENDED: frozenset(),
+        A.NO_SHOW: frozenset(),
+        A.CANCELLED: frozenset(),
+    },
+    refused=_("This appointment is “%(from)s” and cannot be changed."),
+)
 # Appointments that hold their physician's time.
 ACTIVE_STATUSES: Final = frozenset({A.BOOKED})
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clinic.core.emails import email_withdraw_pending
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location, Patient, person_fields_of
 from clinic.core.services import patient_match_or_create
+from clinic.core.status import status_move
 from referrals.services import referral_mark_seen, referral_schedule
 
 from . import emails, selectors
@@ -404,7 +405,7 @@ def appointment_reschedule(
     Reminders of the old time that are not sent yet are stopped; new ones follow the new time.
     """
     appointment = _locked(appointment)
-    _check_move(appointment, AppointmentStatus.BOOKED)
+    APPOINTMENT_MOVES.check(appointment, AppointmentStatus.BOOKED)
     # The screen may have changed since booking (new answers): a moved procedure is checked again.
     _check_safety_screen(
         request=appointment.request,
@@ -451,7 +452,7 @@ def appointment_cancel(
     appointment = _locked(appointment)
     if appointment.status == AppointmentStatus.CANCELLED:
         raise ValidationError(_("This appointment is already cancelled."))
-    _check_move(appointment, AppointmentStatus.CANCELLED)
+    APPOINTMENT_MOVES.check(appointment, AppointmentStatus.CANCELLED)
     if reason not in CancelReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     appointment.cancel_reason = reason
@@ -499,7 +500,7 @@ def _mark_outcome(*, appointment: Appointment, to_status: str, by) -> Appointmen
             _("This appointment is already marked %(status)s.")
             % {"status": appointment.get_status_display().lower()}
         )
-    _check_move(appointment, to_status)
+    APPOINTMENT_MOVES.check(appointment, to_status)
     if timezone.localdate(appointment.starts_at) > timezone.localdate():
         raise ValidationError(_("A visit can be marked attended or missed from its day onwards."))
     _move_appointment(appointment, to_status, action=to_status, actor=by)
@@ -588,28 +589,23 @@ def _locked(appointment: Appointment) -> Appointment:
     )
 
 
-def _check_move(appointment: Appointment, to_status: str) -> None:
-    if to_status not in APPOINTMENT_MOVES[appointment.status]:
-        raise ValidationError(
-            _("This appointment is %(status)s and cannot be changed.")
-            % {"status": appointment.get_status_display().lower()}
-        )
-
-
 def _move_appointment(appointment: Appointment, to_status: str, *, action: str, actor=None, by_patient=False):
-    from_status = appointment.status
-    appointment.status = to_status
+    status_move(
+        appointment,
+        to_status,
+        moves=APPOINTMENT_MOVES,
+        record=lambda left, entered: _event(
+            appointment.request,
+            appointment=appointment,
+            action=action,
+            from_status=left,
+            to_status=entered,
+            actor=actor,
+            by_patient=by_patient,
+        ),
+    )
     appointment.full_clean(validate_unique=False)
     appointment.save()
-    _event(
-        appointment.request,
-        appointment=appointment,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        by_patient=by_patient,
-    )
 
 
 def _move_request(
@@ -621,25 +617,23 @@ def _move_request(
     by_patient=False,
     appointment=None,
 ):
-    if to_status not in REQUEST_MOVES[request.status]:
-        raise ValidationError(
-            _("This request is %(status)s and cannot be changed.")
-            % {"status": request.get_status_display().lower()}
-        )
-    from_status = request.status
-    request.status = to_status
+    status_move(
+        request,
+        to_status,
+        moves=REQUEST_MOVES,
+        record=lambda left, entered: _event(
+            request,
+            appointment=appointment,
+            action=action,
+            from_status=left,
+            to_status=entered,
+            actor=actor,
+            by_patient=by_patient,
+        ),
+    )
     request.status_changed_at = timezone.now()
     request.full_clean(validate_unique=False)
     request.save()
-    _event(
-        request,
-        appointment=appointment,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        by_patient=by_patient,
-    )
 
 
 def _event(

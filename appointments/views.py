@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.core.clinical import procedure_safety
+from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import LinkExpired, LinkInvalid
 from clinic.core.models import Patient
 
@@ -76,11 +77,7 @@ def request_create(request):
                 email=data.get("email", ""),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_validation_error(form, error)
         else:
             if appointment_request.status == RequestStatus.UNVERIFIED:
                 return redirect("appointments:check_email")
@@ -183,7 +180,7 @@ def withdraw(request, public_id, token):
         try:
             services.appointment_request_withdraw(public_id=appointment_request.public_id)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, validation_error_text(error))
         else:
             messages.success(request, _("Your request is withdrawn. Nothing else is needed."))
         return _back_to_manage(public_id, token)
@@ -217,7 +214,7 @@ def cancel(request, public_id, token):
                 appointment=appointment, reason=CancelReason.PATIENT_REQUEST, by_patient=True
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, validation_error_text(error))
         else:
             messages.success(request, _("Your appointment is cancelled. We have let our team know."))
         return _back_to_manage(public_id, token)
@@ -245,7 +242,7 @@ def another_time(request, public_id, token):
     try:
         services.appointment_ask_another_time(appointment=appointment)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, validation_error_text(error))
     else:
         messages.success(request, _("Thank you: our team will contact you to find another time."))
     return _back_to_manage(public_id, token)

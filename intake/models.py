@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.models import ContactMethod, Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.status import StatusMoves
 
 
 class IntakeStatus(models.TextChoices):
@@ -37,12 +38,16 @@ class IntakeStep(models.TextChoices):
 
 
 # The only moves a status may make; every move writes an IntakeEvent.
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    IntakeStatus.DRAFT: frozenset({IntakeStatus.SUBMITTED, IntakeStatus.EXPIRED}),
-    IntakeStatus.SUBMITTED: frozenset({IntakeStatus.REVIEWED}),
-    IntakeStatus.REVIEWED: frozenset(),
-    IntakeStatus.EXPIRED: frozenset(),
-}
+INTAKE_MOVES = StatusMoves(
+    IntakeStatus,
+    {
+        IntakeStatus.DRAFT: frozenset({IntakeStatus.SUBMITTED, IntakeStatus.EXPIRED}),
+        IntakeStatus.SUBMITTED: frozenset({IntakeStatus.REVIEWED}),
+        IntakeStatus.REVIEWED: frozenset(),
+        IntakeStatus.EXPIRED: frozenset(),
+    },
+    refused=_("This questionnaire is “%(from)s” and cannot become “%(to)s”."),
+)
 
 
 class IntakeQuerySet(models.QuerySet):

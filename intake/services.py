@@ -21,6 +21,7 @@ from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.hooks import patient_red_flags_found
 from clinic.core.models import PERSON_FIELDS, Patient, SafetyScreenRecord, StaffAlert, person_fields_of
 from clinic.core.services import patient_match_or_create, safety_screen_store
+from clinic.core.status import status_move
 from clinic.core.uploads import IMAGE_TYPES, upload_store
 
 from . import emails
@@ -36,7 +37,7 @@ from .instruments import (
 from .instruments.ort_oud import AGE_ITEM_KEY, is_age_16_to_45
 from .instruments.phq9 import FLAG_ITEM9_POSITIVE
 from .models import (
-    ALLOWED_MOVES,
+    INTAKE_MOVES,
     Allergy,
     InstrumentResponse,
     Intake,
@@ -67,10 +68,6 @@ class IntakeIncomplete(Exception):
     def __init__(self, missing_steps: list[str]) -> None:
         self.missing_steps = missing_steps
         super().__init__(f"steps not completed: {', '.join(missing_steps)}")
-
-
-class MoveNotAllowed(Exception):
-    pass
 
 
 # --- Starting -------------------------------------------------------------------------------------
@@ -511,12 +508,14 @@ def _refresh_safety(intake: Intake) -> None:
 
 
 def _move(intake: Intake, to_status: str, *, actor: User | None = None, note: str = "") -> None:
-    if to_status not in ALLOWED_MOVES[intake.status]:
-        raise MoveNotAllowed(f"{intake.status} -> {to_status}")
-    IntakeEvent.objects.create(
-        intake=intake, from_status=intake.status, to_status=to_status, actor=actor, note=note[:300]
+    status_move(
+        intake,
+        to_status,
+        moves=INTAKE_MOVES,
+        record=lambda left, entered: IntakeEvent.objects.create(
+            intake=intake, from_status=left, to_status=entered, actor=actor, note=note[:300]
+        ),
     )
-    intake.status = to_status
 
 
 def intake_submit(

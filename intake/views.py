@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.core.clinical import medicines, red_flags
+from clinic.core.forms import form_add_validation_error
 from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_path
 from clinic.core.uploads import upload_response
 
@@ -285,7 +286,7 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             except services.IntakeIncomplete:
                 pass  # the page lists the steps still to do
             except ValidationError as error:
-                form.add_error(None, error)
+                form_add_validation_error(form, error)
             else:
                 return redirect("intake:thanks", public_id=intake.public_id)
         status = 400

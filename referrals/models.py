@@ -1,6 +1,6 @@
 """Referrals from primary care: the referring provider, the referral and its lifecycle.
 
-The lifecycle graph is `ALLOWED_MOVES` below; `referrals.services.referral_move` is the only code
+The lifecycle graph is `REFERRAL_MOVES` below; `referrals.services.referral_move` is the only code
 that changes `Referral.status`, and every move writes a `ReferralEvent`.
 """
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.models import Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.status import StatusMoves
 
 
 class ReferringProvider(PublicModel):
@@ -120,15 +121,19 @@ class ReferralStatus(models.TextChoices):
 
 S = ReferralStatus
 # The whole lifecycle graph. Declined, cancelled and seen end it.
-ALLOWED_MOVES: Final[dict[str, frozenset[str]]] = {
-    S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.ACCEPTED, S.DECLINED, S.CANCELLED}),
-    S.UNDER_REVIEW: frozenset({S.ACCEPTED, S.DECLINED, S.CANCELLED}),
-    S.ACCEPTED: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.SEEN, S.CANCELLED}),
-    S.SEEN: frozenset(),
-    S.DECLINED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
+REFERRAL_MOVES: Final = StatusMoves(
+    ReferralStatus,
+    {
+        S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.ACCEPTED, S.DECLINED, S.CANCELLED}),
+        S.UNDER_REVIEW: frozenset({S.ACCEPTED, S.DECLINED, S.CANCELLED}),
+        S.ACCEPTED: frozenset({S.SCHEDULED, S.CANCELLED}),
+        S.SCHEDULED: frozenset({S.SEEN, S.CANCELLED}),
+        S.SEEN: frozenset(),
+        S.DECLINED: frozenset(),
+        S.CANCELLED: frozenset(),
+    },
+    refused=_("Referral %(object)s cannot move from “%(from)s” to “%(to)s”."),
+)
 # The referrer may cancel only a referral that has not been scheduled.
 PROVIDER_CANCELLABLE: Final = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED})
 OPEN_STATUSES: Final = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.SCHEDULED})

@@ -1,9 +1,9 @@
 """Writes for referrals: provider accounts, submission, documents and the lifecycle.
 
-Every status change goes through `_referral_move`, which locks the row, checks the move against
-`ALLOWED_MOVES`, writes the `ReferralEvent` and queues the emails, all in one transaction.
-A move outside the graph raises `ReferralTransitionError` (a Django `ValidationError`) with a
-message that the admin shows as is.
+Every status change goes through `_referral_move`, which locks the row and makes the move with
+the core's status machine (`REFERRAL_MOVES`, the `ReferralEvent`); the caller queues the emails,
+all in one transaction. A move outside the graph raises `clinic.core.status.StatusMoveRefused`
+(a Django `ValidationError`) with a message that the admin and the referrer's pages show as is.
 """
 
 import logging
@@ -26,13 +26,14 @@ from clinic.core.clinical import red_flags
 from clinic.core.links import PROVIDER_EMAIL, LinkInvalid, link_open, link_sign
 from clinic.core.models import Patient, SafetyScreenRecord, Upload, person_fields_of
 from clinic.core.services import patient_create, safety_screen_store
+from clinic.core.status import StatusMoveRefused, status_move
 from intake.services import intake_invite
 
 from . import emails
 from .models import (
-    ALLOWED_MOVES,
     OPEN_STATUSES,
     PROVIDER_CANCELLABLE,
+    REFERRAL_MOVES,
     DeclineReason,
     QueuePriority,
     Referral,
@@ -59,10 +60,6 @@ SERVICE_PROCEDURES: dict[str, str] = {
 
 class ReferralError(ValidationError):
     """A request the referral rules refuse; the message is for the person who asked."""
-
-
-class ReferralTransitionError(ReferralError):
-    """A status move that is not in the lifecycle graph."""
 
 
 # --- Referring providers ---------------------------------------------------------------------------
@@ -266,18 +263,6 @@ def referral_document_add(*, referral: Referral, upload: Upload, by) -> Referral
 # --- The lifecycle ---------------------------------------------------------------------------------
 
 
-def _refuse_move_outside_the_graph(*, referral: Referral, to_status: str) -> None:
-    if to_status not in ALLOWED_MOVES[referral.status]:
-        raise ReferralTransitionError(
-            _("Referral %(number)s cannot move from “%(from)s” to “%(to)s”.")
-            % {
-                "number": referral.number,
-                "from": ReferralStatus(referral.status).label,
-                "to": ReferralStatus(to_status).label,
-            }
-        )
-
-
 def _referral_move(
     *, referral: Referral, to_status: str, by, note: str = "", changes: dict[str, Any] | None = None
 ) -> tuple[Referral, ReferralEvent]:
@@ -287,18 +272,20 @@ def _referral_move(
         .select_related("provider__user", "patient")
         .get(pk=referral.pk)
     )
-    _refuse_move_outside_the_graph(referral=locked, to_status=to_status)
     now = timezone.now()
-    from_status = locked.status
-    locked.status = to_status
+    event = status_move(
+        locked,
+        to_status,
+        moves=REFERRAL_MOVES,
+        record=lambda left, entered: ReferralEvent.objects.create(
+            referral=locked, actor=by, created_at=now, from_status=left, to_status=entered, note=note
+        ),
+    )
     locked.status_changed_at = now
     for field, value in (changes or {}).items():
         setattr(locked, field, value)
     locked.full_clean()
     locked.save()
-    event = ReferralEvent.objects.create(
-        referral=locked, actor=by, created_at=now, from_status=from_status, to_status=to_status, note=note
-    )
     if referral is not locked:
         # The caller's instance shows the new state too.
         referral.refresh_from_db()
@@ -327,7 +314,7 @@ def referral_accept(
     """
     # Checked again under the lock by _referral_move; here so that a refused move says so, rather
     # than asking about duplicates or creating a patient first.
-    _refuse_move_outside_the_graph(referral=referral, to_status=ReferralStatus.ACCEPTED)
+    REFERRAL_MOVES.check(referral, ReferralStatus.ACCEPTED)
     patient = link_patient or referral.patient
     if patient is None:
         duplicates = list(referral_possible_duplicates(referral=referral))
@@ -355,7 +342,7 @@ def referral_accept(
 
 @transaction.atomic
 def referral_decline(*, referral: Referral, by, reason: str, note: str = "") -> ReferralEvent:
-    _refuse_move_outside_the_graph(referral=referral, to_status=ReferralStatus.DECLINED)
+    REFERRAL_MOVES.check(referral, ReferralStatus.DECLINED)
     if reason not in DeclineReason.values:
         raise ReferralError(_("Choose a reason for declining."))
     if reason == DeclineReason.OTHER and not note.strip():
@@ -421,7 +408,7 @@ def referral_provider_cancel(
     if locked.provider_id != provider.pk:
         raise ReferralError(_("This is not your referral."))
     if locked.status not in PROVIDER_CANCELLABLE:
-        raise ReferralTransitionError(
+        raise StatusMoveRefused(
             _("This referral is %(status)s and can no longer be cancelled here. Please call us.")
             % {"status": ReferralStatus(locked.status).label.lower()}
         )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import Upload
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store
@@ -74,7 +75,7 @@ def register(request):
                 **form.profile_data(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_validation_error(form, error)
         else:
             login(request, provider.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -288,7 +289,7 @@ def referral_cancel(request, public_id, provider):
                 referral=referral, provider=provider, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, validation_error_text(error))
         else:
             messages.success(request, _("Referral %(number)s is cancelled.") % {"number": referral.number})
         return redirect("referrals:detail", public_id=referral.public_id)

@@ -20,6 +20,7 @@ from appointments.models import (
     RequestStatus,
 )
 from clinic.core.admin import ClinicModelAdmin
+from clinic.core.forms import validation_error_text
 
 from .pages import AppointmentPages, AppointmentRequestPages
 
@@ -221,7 +222,7 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
                 services.appointment_request_withdraw(public_id=public_id, by=request.user)
                 done += 1
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
+                self.message_user(request, validation_error_text(error), messages.WARNING)
         self.message_user(
             request,
             ngettext("%d request withdrawn.", "%d requests withdrawn.", done) % done,
@@ -291,7 +292,7 @@ class AppointmentAdmin(AppointmentPages):
                 service(appointment=appointment, by=request.user)
                 done += 1
             except ValidationError as error:
-                self.message_user(request, f"{appointment}: {' '.join(error.messages)}", messages.WARNING)
+                self.message_user(request, f"{appointment}: {validation_error_text(error)}", messages.WARNING)
         skipped = queryset.exclude(status=AppointmentStatus.BOOKED).count()
         if skipped:
             self.message_user(

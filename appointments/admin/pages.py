@@ -17,6 +17,7 @@ from appointments import selectors, services
 from appointments.forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm
 from appointments.models import Appointment, LocationHours, VisitType
 from clinic.core.admin import ClinicModelAdmin
+from clinic.core.forms import form_add_validation_error, validation_error_text
 
 
 def _object_or_404(queryset, object_id: str):
@@ -25,14 +26,6 @@ def _object_or_404(queryset, object_id: str):
         return queryset.get(pk=unquote(object_id))
     except (queryset.model.DoesNotExist, ValidationError, ValueError):
         raise Http404("No such object.") from None
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _safety_context(request, appointment_request) -> dict:
@@ -105,9 +98,9 @@ class AppointmentRequestPages(ClinicModelAdmin):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_add_validation_error(form, error)
                 self.message_user(
-                    request, _("Not booked: %(why)s") % {"why": " ".join(error.messages)}, messages.ERROR
+                    request, _("Not booked: %(why)s") % {"why": validation_error_text(error)}, messages.ERROR
                 )
             else:
                 self.message_user(
@@ -151,7 +144,7 @@ class AppointmentRequestPages(ClinicModelAdmin):
                     request=appointment_request, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_add_validation_error(form, error)
             else:
                 self.message_user(
                     request, _("Override recorded: the procedure can now be booked."), messages.SUCCESS
@@ -231,9 +224,9 @@ class AppointmentPages(ClinicModelAdmin):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_add_validation_error(form, error)
                 self.message_user(
-                    request, _("Not moved: %(why)s") % {"why": " ".join(error.messages)}, messages.ERROR
+                    request, _("Not moved: %(why)s") % {"why": validation_error_text(error)}, messages.ERROR
                 )
             else:
                 self.message_user(request, _("Visit moved; the patient has been emailed."), messages.SUCCESS)
@@ -258,8 +251,8 @@ class AppointmentPages(ClinicModelAdmin):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                form_add_validation_error(form, error)
+                self.message_user(request, validation_error_text(error), messages.ERROR)
             else:
                 self.message_user(
                     request, _("Visit cancelled; the patient has been emailed."), messages.SUCCESS

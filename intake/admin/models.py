@@ -10,6 +10,7 @@ from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical.procedure_safety import DEVICES_BY_KEY
 from clinic.core.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
 from clinic.core.models import SafetyScreenRecord
+from clinic.core.status import StatusMoveRefused
 from clinic.core.templatetags.tiers import red_flag_findings
 from intake import selectors, services
 from intake.instruments import dn4
@@ -340,15 +341,24 @@ class IntakeAdmin(IntakePages):
     def mark_reviewed(self, request, queryset):
         done = 0
         for intake in queryset.filter(status=IntakeStatus.SUBMITTED):
-            services.intake_mark_reviewed(intake=intake, reviewed_by=request.user)
+            try:
+                services.intake_mark_reviewed(intake=intake, reviewed_by=request.user)
+            except StatusMoveRefused:
+                continue  # reviewed by someone else since the list was shown
             done += 1
         skipped = queryset.count() - done
-        self.message_user(
-            request,
-            ngettext("%d intake marked reviewed.", "%d intakes marked reviewed.", done) % done
-            + (f" {skipped} skipped (only submitted intakes can be marked reviewed)." if skipped else ""),
-            messages.SUCCESS if done else messages.WARNING,
-        )
+        message = ngettext("%d intake marked reviewed.", "%d intakes marked reviewed.", done) % done
+        if skipped:
+            message += (
+                " "
+                + ngettext(
+                    "%d skipped (only submitted intakes can be marked reviewed).",
+                    "%d skipped (only submitted intakes can be marked reviewed).",
+                    skipped,
+                )
+                % skipped
+            )
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
 
     @admin.action(description=_("Send the invitation email again"), permissions=["invite"])
     def send_invitation_again(self, request, queryset):

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ReadOnlyModelAdmin
+from clinic.core.forms import form_add_validation_error
 from intake import services
 from intake.forms import DN4ExaminationForm
 from intake.instruments import dn4, worded_instrument
@@ -50,8 +51,7 @@ class IntakePages(ReadOnlyModelAdmin):
                         intake=intake, examination=form.examination(), recorded_by=request.user
                     )
                 except ValidationError as error:
-                    for message in error.messages:
-                        form.add_error(None, message)
+                    form_add_validation_error(form, error)
                 else:
                     self.message_user(
                         request,

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical import red_flags as red_flag_rules
+from clinic.core.forms import validation_error_text
 from referrals import services
 from referrals.models import Referral, ReferralStatus, ReferringProvider
 
@@ -191,7 +192,7 @@ class ReferralAdmin(ReferralPages):
                 services.referral_mark_under_review(referral=referral, by=request.user)
                 moved += 1
             except ValidationError as error:
-                refused.append(" ".join(error.messages))
+                refused.append(validation_error_text(error))
         if moved:
             self.message_user(
                 request,

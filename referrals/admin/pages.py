@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin
 from clinic.core.clinical import red_flags as red_flag_rules
+from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.models import SafetyScreenRecord
+from clinic.core.status import StatusMoveRefused
 from clinic.core.translated import StrPromise
 from referrals import selectors, services
 from referrals.forms import StaffAcceptForm, StaffDeclineForm, StaffNoteForm, StaffScheduleForm
 from referrals.icd10 import icd10_description
-from referrals.models import ALLOWED_MOVES, Referral, ReferralStatus
+from referrals.models import REFERRAL_MOVES, Referral, ReferralStatus
 
 S = ReferralStatus
 
@@ -72,7 +74,6 @@ class ReferralPages(ReadOnlyModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _page_context(self, request, referral: Referral) -> dict:
-        allowed = ALLOWED_MOVES[referral.status]
         return {
             "referral": referral,
             "safety_screen": SafetyScreenRecord.objects.filter(
@@ -91,7 +92,8 @@ class ReferralPages(ReadOnlyModelAdmin):
             "staff_actions": [
                 (action, reverse("admin:referrals_referral_action", args=[referral.pk, action.name]))
                 for action in STAFF_ACTIONS.values()
-                if action.to_status in allowed and request.user.has_perm(action.permission)
+                if REFERRAL_MOVES.allows(referral.status, action.to_status)
+                and request.user.has_perm(action.permission)
             ],
         }
 
@@ -113,10 +115,11 @@ class ReferralPages(ReadOnlyModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 self._run(staff_action, referral, form, request.user)
+            except StatusMoveRefused as refused:
+                self.message_user(request, validation_error_text(refused), messages.ERROR)
+                return HttpResponseRedirect(change_url)
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                if staff_action.to_status not in ALLOWED_MOVES[referral.status]:
-                    return HttpResponseRedirect(change_url)
+                form_add_validation_error(form, error)
             else:
                 self.message_user(
                     request,
@@ -133,7 +136,7 @@ class ReferralPages(ReadOnlyModelAdmin):
             "form": form,
             "change_url": change_url,
             "title": f"{staff_action.label}: {referral.number}",
-            "allowed": staff_action.to_status in ALLOWED_MOVES[referral.status],
+            "allowed": REFERRAL_MOVES.allows(referral.status, staff_action.to_status),
         }
         return TemplateResponse(request, "admin/referrals/referral/action.html", context)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.core.roles import FRONT_DESK
+from clinic.core.status import StatusMoveRefused
 from referrals import services
 from referrals.models import Referral
 from tests.factories import PatientFactory, ReferralFactory, StaffUserFactory
@@ -115,7 +116,7 @@ def test_accepting_a_closed_referral_says_the_move_is_refused_before_asking_abou
         last_name=referral.patient_last_name,
         date_of_birth=referral.patient_date_of_birth,
     )
-    with pytest.raises(services.ReferralTransitionError, match="cannot move from “Seen” to “Accepted”"):
+    with pytest.raises(StatusMoveRefused, match="cannot move from “Seen” to “Accepted”"):
         services.referral_accept(referral=referral, by=StaffUserFactory())
 
 
