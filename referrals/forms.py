@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from clinic.core.accounts import SignInLimitsMixin
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.models import Language, Location, SexAtBirth
 from clinic.core.person import DateOfBirthField, validate_pain_onset
@@ -138,7 +139,7 @@ class ProviderRegistrationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ProviderLoginForm(AuthenticationForm):
+class ProviderLoginForm(SignInLimitsMixin, AuthenticationForm):
     username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
 
     def clean_username(self):

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+LOCKOUT_USERNAME_MAX_LENGTH = 255  # axes' AccessAttempt.username
+
 
 def lockout_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The username an attempt counts against, trimmed and lower-cased, so changing its case does
@@ -19,7 +21,9 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str | No
     username = source.get(field)
     if not isinstance(username, str):
         return None
-    return username.strip().lower()
+    # The sign-in forms refuse longer names before this runs; the cut keeps the lockout record
+    # (255 characters, no NUL on PostgreSQL) writable whatever calls authenticate().
+    return username.replace("\x00", "").strip().lower()[:LOCKOUT_USERNAME_MAX_LENGTH]
 
 
 def lockout_response(

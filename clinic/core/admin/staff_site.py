@@ -7,11 +7,14 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from clinic.core.accounts import StaffSignInForm
+
 from .base import RefuseTamperedSelectionMixin
 
 admin.site.site_header = _("Pain Clinic Portal: staff")
 admin.site.site_title = _("Pain Clinic Portal")
 admin.site.index_title = _("Worklists and records")
+admin.site.login_form = StaffSignInForm
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
