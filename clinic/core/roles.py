@@ -5,8 +5,11 @@ Each app's migration that adds models calls `sync_roles` again, so groups stay i
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group
 from django.db.migrations.state import StateApps
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 FRONT_DESK = "Front desk"
@@ -102,6 +105,37 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("appointments.locationhours")
     ),
 }
+
+
+# --- Who manages whose account ----------------------------------------------------------------------
+# Only a superuser grants superuser status, a permission of its own or a group other than the three
+# roles, and only a superuser edits a group. A Clinic administrator (who may change users) manages the
+# accounts that hold nothing beyond the roles: their details, whether they are active, their password
+# and which of the three roles they have. Staff status then follows the roles (an account with a role
+# can sign in to /staff/, one with none cannot); it is never ticked by hand below a superuser.
+
+
+def role_groups() -> QuerySet[Group]:
+    return Group.objects.filter(name__in=ROLE_PERMISSIONS)
+
+
+def account_manageable(user: AbstractBaseUser, *, by: AbstractBaseUser) -> bool:
+    """Whether `by`, already allowed to change users, may change this account."""
+    if getattr(by, "is_superuser", False):
+        return True
+    return not (
+        getattr(user, "is_superuser", False)
+        or user.user_permissions.exists()  # type: ignore[attr-defined]  # a PermissionsMixin user
+        or user.groups.exclude(name__in=ROLE_PERMISSIONS).exists()  # type: ignore[attr-defined]
+    )
+
+
+def account_staff_status_follow_roles(*, user: AbstractBaseUser) -> None:
+    """After a Clinic administrator has saved an account: staff status is whether it has a role."""
+    is_staff = user.groups.filter(name__in=ROLE_PERMISSIONS).exists()  # type: ignore[attr-defined]
+    if getattr(user, "is_staff", None) != is_staff:
+        user.is_staff = is_staff  # type: ignore[attr-defined]
+        user.save(update_fields=["is_staff"])
 
 
 def sync_roles(apps: StateApps) -> None:
