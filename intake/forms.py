@@ -18,7 +18,7 @@ from clinic.core.clinical.medicines import DrugClass
 from clinic.core.models import PERSON_FIELDS
 from clinic.core.person import DateOfBirthField, validate_pain_onset
 from clinic.core.translated import Text
-from clinic.core.uploads import IMAGE_TYPES, upload_validate
+from clinic.core.uploads import IMAGE_TYPES, CheckedFile, upload_validate
 
 from .contradictions import find_contradictions
 from .instruments import Instrument
@@ -139,15 +139,16 @@ class AboutForm(forms.ModelForm):
 
 
 class CardField(forms.FileField):
+    """A card photo, parsed by clinic.core.uploads: its cleaned value is the CheckedFile to store."""
+
     def __init__(self, **kwargs):
         widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
-        super().__init__(required=False, widget=widget, **kwargs)
+        # upload_validate refuses an empty file with a message that names it.
+        super().__init__(required=False, widget=widget, allow_empty_file=True, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data, initial=None) -> CheckedFile | None:
         uploaded = super().clean(data, initial)
-        if uploaded:
-            upload_validate(uploaded, allowed_types=IMAGE_TYPES)
-        return uploaded
+        return upload_validate(uploaded, allowed_types=IMAGE_TYPES) if uploaded else None
 
 
 class InsuranceForm(StepForm):
@@ -173,6 +174,22 @@ class InsuranceForm(StepForm):
     )
     card_front = CardField(label=_("Photo of the front of your card (JPEG or PNG, up to 10 MB)"))
     card_back = CardField(label=_("Photo of the back of your card (JPEG or PNG, up to 10 MB)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.intake is not None:
+            self.show_photos_on_file(self.intake)
+
+    def show_photos_on_file(self, intake: Intake) -> None:
+        """Say next to each card field when its photo is on file (also one kept from a refused page)."""
+        for name, on_file in (
+            ("card_front", intake.insurance_card_front_id),
+            ("card_back", intake.insurance_card_back_id),
+        ):
+            if on_file:
+                help_text = _("We have this photo on file. Choose a new one only if you want to replace it.")
+                # The bound field copies the help text when first used: a refused page's is already made.
+                self.fields[name].help_text = self[name].help_text = help_text
 
     def clean(self):
         super().clean()

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from clinic.core.hooks import patient_red_flags_found
 from clinic.core.models import PERSON_FIELDS, Patient, SafetyScreenRecord, StaffAlert, person_fields_of
 from clinic.core.services import patient_match_or_create, safety_screen_store
 from clinic.core.status import status_move
-from clinic.core.uploads import IMAGE_TYPES, upload_store
+from clinic.core.uploads import CheckedFile, upload_store
 
 from . import emails
 from .contradictions import RECENT_STEROID_INJECTION, find_contradictions
@@ -207,21 +206,39 @@ def intake_save_insurance(
     *,
     intake: Intake,
     answers: dict[str, Any],
-    card_front: UploadedFile | None = None,
-    card_back: UploadedFile | None = None,
+    card_front: CheckedFile | None = None,
+    card_back: CheckedFile | None = None,
 ) -> Intake:
-    """Card photos are checked by content (images only, size cap) by clinic.core.uploads; a bad one raises
-    ValidationError and nothing of the step is saved."""
+    """The insurance answers and the card photos given (checked by clinic.core.uploads in the form);
+    a side not given keeps the photo on file."""
     with transaction.atomic():
         intake = _locked_draft(intake)
-        if card_front is not None:
-            intake.insurance_card_front = upload_store(uploaded_file=card_front, allowed_types=IMAGE_TYPES)
-        if card_back is not None:
-            intake.insurance_card_back = upload_store(uploaded_file=card_back, allowed_types=IMAGE_TYPES)
+        _store_card_photos(intake, card_front, card_back)
         intake.answers = {**intake.answers, "insurance": answers}
         _mark_completed(intake, "insurance")
         _save(intake)
     return intake
+
+
+def intake_keep_card_photos(
+    *, intake: Intake, card_front: CheckedFile | None, card_back: CheckedFile | None
+) -> Intake:
+    """The accepted card photos of a refused insurance page (the other photo or an answer refused), so
+    the patient chooses again only what was refused."""
+    if card_front is None and card_back is None:
+        return intake
+    with transaction.atomic():
+        intake = _locked_draft(intake)
+        _store_card_photos(intake, card_front, card_back)
+        _save(intake)
+    return intake
+
+
+def _store_card_photos(intake: Intake, card_front: CheckedFile | None, card_back: CheckedFile | None) -> None:
+    if card_front is not None:
+        intake.insurance_card_front = upload_store(checked=card_front)
+    if card_back is not None:
+        intake.insurance_card_back = upload_store(checked=card_back)
 
 
 def intake_save_step(*, intake: Intake, step: str, answers: dict[str, Any]) -> Intake:

@@ -58,8 +58,6 @@ class Step:
     form_class: Callable[..., forms.BaseForm]
     # Long steps get Save/Continue controls at the top as well as the bottom.
     long = False
-    # The field a refused upload is reported on; None puts it at the top of the form.
-    upload_field: str | None = None
     review_template = "intake/_review_answers.html"
 
     @property
@@ -86,8 +84,9 @@ class Step:
     def save(self, intake: Intake, form, formsets: dict[str, forms.BaseFormSet]) -> Intake:
         return services.intake_save_step(intake=intake, step=self.slug, answers=form.answers())
 
-    def record_safety_answers(self, intake: Intake, form) -> Intake:
-        """What a refused page still stores: its warning signs (see the service)."""
+    def record_refused(self, intake: Intake, form) -> Intake:
+        """What a refused page still stores: its warning signs, its accepted card photos (see the
+        services)."""
         return intake
 
     def stops_for(self, intake: Intake, *, saved: bool) -> str | None:
@@ -133,7 +132,6 @@ class AboutStep(Step):
 class InsuranceStep(Step):
     name = IntakeStep.INSURANCE
     form_class = InsuranceForm
-    upload_field = "card_front"
 
     def save(self, intake, form, formsets):
         return services.intake_save_insurance(
@@ -142,6 +140,15 @@ class InsuranceStep(Step):
             card_front=form.cleaned_data.get("card_front"),
             card_back=form.cleaned_data.get("card_back"),
         )
+
+    def record_refused(self, intake, form):
+        intake = services.intake_keep_card_photos(
+            intake=intake,
+            card_front=form.cleaned_data.get("card_front"),
+            card_back=form.cleaned_data.get("card_back"),
+        )
+        form.show_photos_on_file(intake)
+        return intake
 
 
 class PainStep(Step):
@@ -153,7 +160,7 @@ class PainStep(Step):
     def initial(self, intake):
         return PainForm.from_answers(intake.step_answers(self.slug))
 
-    def record_safety_answers(self, intake, form):
+    def record_refused(self, intake, form):
         return services.intake_record_safety_answers(
             intake=intake, red_flag_answers=form.posted_red_flag_answers()
         )
@@ -255,7 +262,7 @@ class QuestionnairesStep(Step):
     def save(self, intake, form, formsets):
         return services.intake_save_questionnaires(intake=intake, responses=form.responses())
 
-    def record_safety_answers(self, intake, form):
+    def record_refused(self, intake, form):
         return services.intake_record_safety_answers(intake=intake, phq9_item9=form.posted_phq9_item9())
 
     def stops_for(self, intake, *, saved):

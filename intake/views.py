@@ -198,15 +198,15 @@ def _step_answered(
     valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
     try:
         if not valid:
-            intake = current.record_safety_answers(intake, form)
+            intake = current.record_refused(intake, form)
             if guidance := current.stops_for(intake, saved=False):
                 return _urgent_help(request, intake, current, guidance, saved=False)
             return intake
         intake = current.save(intake, form, formsets)
     except services.IntakeNotEditable:
         return _closed_redirect(request, intake)
-    except ValidationError as error:  # a card photo refused by clinic.core.uploads
-        form.add_error(current.upload_field, error)
+    except ValidationError as error:
+        form_add_validation_error(form, error)
         return intake
     if guidance := current.stops_for(intake, saved=True):
         return _urgent_help(request, intake, current, guidance, saved=True)

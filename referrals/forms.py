@@ -156,7 +156,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        # upload_store refuses an empty file with a message that names it; Django's own check would
+        # upload_validate refuses an empty file with a message that names it; Django's own check would
         # stop at the first empty file with a nameless message and hide the other files' messages.
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import Upload
-from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store
+from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store, upload_validate
 
 from . import selectors, services
 from .forms import (
@@ -179,7 +179,7 @@ def _store_uploads(form, field: str, files) -> list[Upload]:
     stored = []
     for uploaded_file in files:
         try:
-            stored.append(upload_store(uploaded_file=uploaded_file, allowed_types=DOCUMENT_TYPES))
+            stored.append(upload_store(checked=upload_validate(uploaded_file, allowed_types=DOCUMENT_TYPES)))
         except ValidationError as error:
             form.add_error(field, error)
     return stored

@@ -10,6 +10,7 @@ from appointments.models import AppointmentRequest, LocationHours, Physician
 from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert, Upload
 from intake.models import Intake
 from referrals.models import Referral, ReferralDocument, ReferringProvider
+from tests.data import hostile
 
 
 class PatientFactory(DjangoModelFactory[Patient]):
@@ -24,13 +25,10 @@ class PatientFactory(DjangoModelFactory[Patient]):
     phone = "+12175550123"
 
 
-# The smallest files that pass a content check, for upload tests.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+# Small real files (they are parsed, not sniffed), for upload tests.
+PDF_BYTES = hostile.pdf()
+PNG_BYTES = hostile.png()
+JPEG_BYTES = hostile.jpeg()
 
 
 class UploadFactory(DjangoModelFactory[Upload]):

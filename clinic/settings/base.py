@@ -138,6 +138,9 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# A picture is decoded in full before it is stored; more pixels than this is refused (a
+# decompression bomb). 50 million is a 48-megapixel phone photo or a letter page scanned at 600 dpi.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 # Requests may carry several documents of MAX_UPLOAD_BYTES each.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -11,7 +11,7 @@ from clinic.core.models import OutboundEmail, Patient, StaffAlert
 from intake.models import Intake, IntakeStatus
 from intake.tokens import resume_url
 from referrals.models import QueuePriority
-from tests.factories import IntakeFactory, PatientFactory, ReferralFactory
+from tests.factories import PNG_BYTES, IntakeFactory, PatientFactory, ReferralFactory
 
 from . import helpers
 
@@ -195,8 +195,7 @@ def test_a_card_photo_that_is_not_an_image_is_refused_next_to_the_field(client, 
 def test_a_real_card_photo_is_stored_and_only_staff_may_see_it(client, intake, admin_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    card = SimpleUploadedFile("card.png", png, content_type="image/png")
+    card = SimpleUploadedFile("card.png", PNG_BYTES, content_type="image/png")
     response = client.post(step_url(intake, "insurance"), {**helpers.insurance(), "card_front": card})
     assert response.status_code == 302
     intake.refresh_from_db()
