@@ -51,8 +51,10 @@ MEDIA_TYPES = {
 # Signatures at the very start of the file; anything else (HTML, scripts, executables) is refused.
 MAGIC_NUMBERS = {PDF: (b"%PDF-",), JPEG: (b"\xff\xd8\xff",), PNG: (b"\x89PNG\r\n\x1a\n",)}
 
-# Markup or code a browser or another program could run, looked for in a picture's metadata.
-WEB_CODE = (b"<script", b"<html", b"<!doctype html", b"<?php", b"<iframe", b"javascript:")
+# Markup, code or a document that a browser or a PDF reader would find in a picture's metadata.
+WEB_CODE = (b"<script", b"<html", b"<!doctype html", b"<?php", b"<iframe", b"javascript:", b"%pdf-")
+# A progressive JPEG has about ten scans; thousands in a small file make decoding take minutes.
+MAX_JPEG_SCANS = 100
 
 # PDF dictionary keys, and action or annotation kinds, that make a document act by itself.
 PDF_ACTIVE_KEYS = {
@@ -263,10 +265,10 @@ def _has_web_code(segment: bytes) -> bool:
 
 
 def _jpeg_layout(content: bytes) -> tuple[int | None, list[bytes]]:
-    """Where the first picture ends (just after its EOI marker; None when it never does) and its
-    comment and application segments (EXIF, XMP and the like)."""
+    """Where the first picture ends (just after its EOI marker; None when it never does, or after
+    too many scans) and its comment and application segments (EXIF, XMP and the like)."""
     metadata: list[bytes] = []
-    position, in_scan = 2, False
+    position, in_scan, scans = 2, False, 0
     while True:
         if in_scan:
             match = _JPEG_MARKER.search(content, position)
@@ -286,6 +288,9 @@ def _jpeg_layout(content: bytes) -> tuple[int | None, list[bytes]]:
         if 0xE0 <= marker <= 0xEF or marker == 0xFE:
             metadata.append(content[position + 4 : position + 2 + length])
         in_scan = marker == 0xDA
+        scans += in_scan
+        if scans > MAX_JPEG_SCANS:
+            return None, metadata
         position += 2 + length
 
 

@@ -146,13 +146,15 @@ def test_the_pixel_limit_is_a_setting(settings):
 REFUSED_AS = {
     "hidden_content": {
         "jpeg_then_html", "png_then_html_after_iend", "png_then_zip", "jpeg_then_zip",
-        "jpeg_then_garbage_after_eoi", "jpeg_comment_with_script", "png_text_chunk_with_script",
+        "jpeg_then_garbage_after_eoi", "jpeg_comment_with_script", "jpeg_comment_with_pdf",
+        "png_text_chunk_with_script",
         "png_compressed_text_chunk_with_html", "png_international_text_with_html",
         "pdf_then_html_after_eof", "pdf_then_garbage_after_eof",
     },
     "damaged": {
         "jpeg_header_then_html", "png_truncated_before_iend", "png_truncated_in_image_data",
-        "jpeg_truncated", "pdf_that_does_not_parse", "pdf_without_pages", "pdf_truncated",
+        "jpeg_truncated", "jpeg_with_endless_scans", "pdf_that_does_not_parse", "pdf_without_pages",
+        "pdf_truncated",
     },
     "too_many_pixels": {"png_decompression_bomb", "png_just_over_the_pixel_limit"},
     "declared_type": {"png_named_jpeg", "jpeg_named_png", "jpeg_named_html", "pdf_named_png"},

@@ -193,6 +193,13 @@ def jpeg_cut_in_half() -> bytes:
     return content[: len(content) // 2]
 
 
+def jpeg_with_endless_scans() -> bytes:
+    """A progressive JPEG whose last scan is repeated a thousand times: small, slow to decode."""
+    content = jpeg((64, 64), progressive=True)
+    last_scan = content.rindex(b"\xff\xda")
+    return content[:-2] + content[last_scan:-2] * 1000 + b"\xff\xd9"
+
+
 def png_declaring(width: int, height: int) -> bytes:
     """A tiny PNG whose header declares a huge picture: a decompression bomb's header."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -245,6 +252,8 @@ HOSTILE_IMAGES: dict[str, Callable[[], tuple[str, bytes]]] = {
     "jpeg_then_zip": lambda: ("card.jpg", jpeg() + zip_archive()),
     "jpeg_then_garbage_after_eoi": lambda: ("card.jpg", jpeg() + b"\x01garbage\xff\xfe"),
     "jpeg_comment_with_script": lambda: ("card.jpg", jpeg(comment=SCRIPT)),
+    "jpeg_comment_with_pdf": lambda: ("card.jpg", jpeg(comment=pdf())),
+    "jpeg_with_endless_scans": lambda: ("card.jpg", jpeg_with_endless_scans()),
     "png_text_chunk_with_script": lambda: ("card.png", png_with_text(SCRIPT.decode())),
     "png_compressed_text_chunk_with_html": lambda: (
         "card.png",
