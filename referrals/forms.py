@@ -47,7 +47,7 @@ class ProviderRegistrationForm(forms.ModelForm):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters; not a common password."),
+        help_text=_("At least 12 characters; not a common password or a pattern such as 1234 or qwerty."),
     )
     password2 = forms.CharField(
         label=_("Password again"),

@@ -11,10 +11,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from .passwords import PASSWORD_MAX_LENGTH
+
 # An email address is at most 254 characters (RFC 5321 path limit); a staff username is shorter still.
 SIGN_IN_USERNAME_MAX_LENGTH = 254
-# OWASP ASVS 2.1.2: passwords up to 128 characters are accepted, longer ones are refused.
-PASSWORD_MAX_LENGTH = 128
 
 
 class SignInLimitsMixin(forms.Form):

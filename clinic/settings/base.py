@@ -110,12 +110,25 @@ TEMPLATES = [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Passwords ------------------------------------------------------------------------------------
+# Argon2id first: new passwords and every older hash, when its owner next signs in, are stored with it;
+# the others stay so that hashes made before still verify. The validators run wherever a password is
+# set (registration, reset, staff setting one); clinic.core.passwords refuses common passwords and
+# patterns from bundled lists, with no network call.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "clinic.core.passwords.MaximumLengthValidator"},
+    {"NAME": "clinic.core.passwords.GuessablePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- end of passwords ------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

@@ -8,6 +8,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": env_db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}")}
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# A fast hasher keeps the suite quick; tests/clinic/test_passwords.py proves Argon2 in base and production.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = env.path(  # noqa: F405
