@@ -4,7 +4,6 @@ puts the intake's id in this browser's session; any other intake id gets a frien
 import uuid
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic.core.clinical import medicines, red_flags
 from clinic.core.forms import form_add_validation_error
 from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_path
+from clinic.core.second_factor import verified_staff_required
 from clinic.core.uploads import upload_response
 
 from . import selectors, services
@@ -328,7 +328,7 @@ def thanks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @never_cache
-@staff_member_required
+@verified_staff_required
 def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> FileResponse:
     """A card photo for staff allowed to view intakes; served by clinic.core.uploads with safe headers."""
     if not request.user.has_perm("intake.view_intake"):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import Upload
+from clinic.core.second_factor import is_verified_staff
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store, upload_validate
 
 from . import selectors, services
@@ -307,7 +308,7 @@ def document_download(request, public_id, document_id):
         public_id=document_id,
         referral__public_id=public_id,
     )
-    is_staff_reader = request.user.is_staff and request.user.has_perm("referrals.view_referral")
+    is_staff_reader = is_verified_staff(request.user) and request.user.has_perm("referrals.view_referral")
     provider = selectors.referring_provider_for_user(request.user)
     if not is_staff_reader and (provider is None or document.referral.provider_id != provider.pk):
         raise Http404

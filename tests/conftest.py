@@ -19,3 +19,21 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose staff sign-ins have passed the second factor (tests/clients.py)."""
+    from tests.clients import SignInClient
+
+    return SignInClient()
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's superuser client, past the second factor like `client`."""
+    from tests.clients import SignInClient
+
+    client = SignInClient()
+    client.force_login(admin_user)
+    return client

@@ -19,6 +19,8 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
+from tests.clients import SignInClient
+
 HUGE = "x" * 100_000
 JUNK_VALUES = [
     "",
@@ -61,7 +63,7 @@ Ends = Collection[End] | Mapping[str, Collection[End]]
 
 def fuzz_client(user=None) -> Client:
     """A client that answers a server error with its status, as a browser would see it."""
-    client = Client(raise_request_exception=False)
+    client = SignInClient(raise_request_exception=False)
     if user is not None:
         client.force_login(user)
     return client

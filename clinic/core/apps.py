@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +24,10 @@ class CoreConfig(AppConfig):
         from . import checks  # noqa: F401 (registers the system checks)
 
         post_migrate.connect(_keep_staff_roles_in_step, sender=self)
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, served as the staff site that asks for a second factor (named in settings)."""
+
+    default = False
+    default_site = "clinic.core.sites.StaffSite"

@@ -48,7 +48,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.core.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "phonenumber_field",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic.core",
     "intake",
     "referrals",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second-factor device, if any, this session has passed (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out sign-in into the friendly lockout page.
@@ -210,6 +215,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails are built from this, never from the request's Host header.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env("CLINIC_NAME", default="Riverside Interventional Pain Center")
+# The name an authenticator app shows beside a staff member's codes.
+OTP_TOTP_ISSUER = CLINIC_NAME
+# The device pages in the admin never show a secret (its owner saw it once, when enrolling).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 CLINIC_PHONE = env("CLINIC_PHONE", default="(555) 010-2000")
 
 # Intake: a draft expires this many days after it was started; the patient is reminded a few days before.

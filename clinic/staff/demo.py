@@ -1,15 +1,17 @@
 """Demo data for a first run. Idempotent: loading it twice changes nothing."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appointments.models import LocationHours, Physician
 from clinic.core.models import Location
 from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from clinic.core.second_factor import AUTHENTICATOR_APP, secret_for_typing
 from referrals.demo import demo_referring_provider_load
 
 DEMO_LOCATIONS = [
@@ -40,6 +42,8 @@ class DemoLogin:
     role: str
     username: str
     password: str
+    # Staff sign in with a second factor too: this key goes into an authenticator app.
+    authenticator_key: str = ""
 
 
 # Demo-only passwords, printed by `make run`; the command refuses to run when DEBUG is off.
@@ -96,6 +100,7 @@ def demo_data_load() -> list[DemoLogin]:
             name=location["name"], defaults=location
         )
     _demo_appointments_setup(locations)
+    logins = []
     for login in DEMO_STAFF:
         user, created = User.objects.get_or_create(
             username=login.username,
@@ -109,7 +114,13 @@ def demo_data_load() -> list[DemoLogin]:
             user.set_password(login.password)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=login.role))
-    return [*DEMO_STAFF, _demo_referring_provider()]
+        logins.append(replace(login, authenticator_key=secret_for_typing(_demo_authenticator(user))))
+    return [*logins, _demo_referring_provider()]
+
+
+def _demo_authenticator(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_APP, confirmed=True)
 
 
 def _demo_referring_provider() -> DemoLogin:

@@ -1,7 +1,11 @@
+import base64
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_otp.oath import TOTP
 
 from clinic.core.models import Location
 from clinic.staff.demo import DEMO_STAFF
@@ -33,7 +37,14 @@ def test_each_printed_demo_login_signs_in_with_its_role(client, settings, capsys
             reverse("admin:login"),
             {"username": login.username, "password": login.password, "next": reverse("admin:index")},
         )
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:verify"))
+        key = re.search(rf"username {login.username} .*\n.*with key ([A-Z2-7 ]+)", printed).group(1)
+        code = TOTP(base64.b32decode(key.replace(" ", ""))).token()
+        response = client.post(
+            reverse("admin:verify"), {"code": f"{code:06d}", "next": reverse("admin:index")}
+        )
         assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+        assert client.get(reverse("admin:index")).status_code == 200
         assert client.session["_auth_user_id"] == str(User.objects.get(username=login.username).pk)
         assert User.objects.get(username=login.username).groups.filter(name=login.role).exists()
         client.logout()

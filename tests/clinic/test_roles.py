@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.core.roles import (
     ALERTS,
@@ -13,6 +14,7 @@ from clinic.core.roles import (
     STAFF_RECIPIENTS,
     staff_recipients,
 )
+from tests.clients import current_code
 from tests.factories import PatientFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,13 +68,15 @@ def test_anonymous_visitors_are_sent_to_the_staff_login(client):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_a_staff_user_signs_in_to_the_admin(client):
-    StaffUserFactory(username="desk", role=FRONT_DESK)
+def test_a_staff_user_signs_in_to_the_admin_with_password_then_code(client):
+    desk = StaffUserFactory(username="desk", role=FRONT_DESK)
+    device = TOTPDevice.objects.create(user=desk, name="Authenticator app", confirmed=True)
     response = client.post(
         reverse("admin:login"),
         {"username": "desk", "password": "a-long-test-password", "next": reverse("admin:index")},
     )
     assert response.status_code == 302
+    client.post(response["Location"], {"code": current_code(device), "next": reverse("admin:index")})
     assert client.get(reverse("admin:index")).status_code == 200
 
 

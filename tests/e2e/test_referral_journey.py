@@ -4,11 +4,13 @@ import re
 
 import pytest
 from django.core import mail
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from clinic.core.clinical import red_flags
 from clinic.core.roles import FRONT_DESK
 from referrals.models import Referral
+from tests.e2e.conftest import staff_sign_in
 from tests.factories import PDF_BYTES, StaffUserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -130,10 +132,8 @@ def test_a_provider_registers_refers_with_a_document_and_staff_close_the_loop(
     staff_context = browser.new_context(viewport={"width": 1280, "height": 900})
     desk = staff_context.new_page()
     try:
-        desk.goto(f"{live_server.url}/staff/")
-        desk.fill("#id_username", staff.username)
-        desk.fill("#id_password", "a-long-test-password")
-        desk.get_by_role("button", name="Log in").click()
+        TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+        staff_sign_in(desk, live_server.url, staff)
         desk.goto(f"{live_server.url}/staff/referrals/referral/")
         desk.get_by_role("link", name=referral.number).click()
         expect(desk.get_by_text("Radiculopathy, lumbar region")).to_be_visible()

@@ -1,4 +1,4 @@
-"""The staff site: its titles, and Django's and django-axes' own ModelAdmins with the portal's guard."""
+"""The staff site's accounts: Django's and django-axes' own ModelAdmins with the portal's guard."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -6,16 +6,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.core.accounts import StaffSignInForm
 from clinic.core.roles import account_manageable, account_staff_status_follow_roles, role_groups
 
 from .base import RefuseTamperedSelectionMixin
-
-admin.site.site_header = _("Pain Clinic Portal: staff")
-admin.site.site_title = _("Pain Clinic Portal")
-admin.site.index_title = _("Worklists and records")
-admin.site.login_form = StaffSignInForm
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
@@ -87,11 +85,14 @@ class RoleAdmin(RefuseTamperedSelectionMixin, GroupAdmin):
         return request.user.is_superuser
 
 
-# django-axes' pages (sign-in lockouts), with the same guard: administrators unlock people here.
+# django-axes' pages (sign-in lockouts) and django-otp's (second-factor devices), with the same guard:
+# administrators unlock people and remove a lost phone's device here (its owner enrols again).
 for _model, _model_admin in (
     (AccessAttempt, AccessAttemptAdmin),
     (AccessLog, AccessLogAdmin),
     (AccessFailureLog, AccessFailureLogAdmin),
+    (TOTPDevice, TOTPDeviceAdmin),
+    (StaticDevice, StaticDeviceAdmin),
 ):
     admin.site.unregister(_model)
     admin.site.register(_model, type(_model_admin.__name__, (RefuseTamperedSelectionMixin, _model_admin), {}))

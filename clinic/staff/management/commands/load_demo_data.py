@@ -14,3 +14,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Staff sign in at /staff/ with:"))
         for login in logins:
             self.stdout.write(f"  {login.role:<22} username {login.username:<12} password {login.password}")
+            if login.authenticator_key:
+                self.stdout.write(
+                    f"  {'':<22} then a code from an authenticator app with key {login.authenticator_key}"
+                )
+        self.stdout.write(
+            "  (Add the key by hand to an authenticator app, or print the current code with "
+            "`.venv/bin/python manage.py demo_code USERNAME`.)"
+        )
