@@ -4,8 +4,10 @@ only a superuser grants superuser status, permissions or other groups, or edits 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.core.roles import CLINIC_ADMINISTRATOR, CLINICIAN, FRONT_DESK
+from tests.clients import current_code
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +161,12 @@ def test_an_administrator_creates_a_front_desk_account_that_signs_in(client, adm
         reverse("admin:login"),
         {"username": "newdesk", "password": "Orchid-Ledger-Window-41", "next": reverse("admin:index")},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:verify"))
+    # A new account sets up its second step before any staff page opens.
+    assert client.get(reverse("admin:clinic_patient_changelist")).status_code == 302
+    client.get(reverse("admin:enrol"))
+    device = TOTPDevice.objects.get(user=created, confirmed=False)
+    client.post(reverse("admin:enrol"), {"code": current_code(device)})
     assert client.get(reverse("admin:clinic_patient_changelist")).status_code == 200
 
 
