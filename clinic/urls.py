@@ -15,5 +15,21 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
+    # Before the admin, whose own URLs would catch these. The names are the ones Django's admin and
+    # auth views look for ("admin_password_reset" puts the link on the staff sign-in page).
+    path("staff/password-reset/", views.StaffPasswordResetView.as_view(), name="admin_password_reset"),
+    path(
+        "staff/password-reset/sent/", views.StaffPasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "staff/password-reset/<uidb64>/<token>/",
+        views.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "staff/password-reset/done/",
+        views.StaffPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("staff/", admin.site.urls),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.core.accounts import SignInLimitsMixin
+from clinic.core.accounts import PasswordResetRequestForm, SignInLimitsMixin
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.models import Language, Location, SexAtBirth
 from clinic.core.person import DateOfBirthField, validate_pain_onset
@@ -144,6 +144,13 @@ class ProviderLoginForm(SignInLimitsMixin, AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class ProviderPasswordResetForm(PasswordResetRequestForm):
+    confirm_url_name = "referrals:password_reset_confirm"
+
+    def accounts(self):
+        return get_user_model().objects.filter(referring_provider__isnull=False)
 
 
 # --- The referral form -----------------------------------------------------------------------------

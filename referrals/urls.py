@@ -10,6 +10,18 @@ urlpatterns = [
     path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
     path("sign-in/", views.ProviderLoginView.as_view(), name="login"),
     path("sign-out/", views.ProviderLogoutView.as_view(), name="logout"),
+    path("password-reset/", views.ProviderPasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.ProviderPasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.ProviderPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        views.ProviderPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("mine/", views.referral_list, name="list"),
     path("new/", views.referral_new, name="new"),
     path("icd10/", views.icd10_lookup, name="icd10"),

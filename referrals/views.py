@@ -31,6 +31,7 @@ from .forms import (
     AddDocumentForm,
     CancelReferralForm,
     ProviderLoginForm,
+    ProviderPasswordResetForm,
     ProviderRegistrationForm,
     ReferralForm,
 )
@@ -128,6 +129,28 @@ class ProviderLoginView(auth_views.LoginView):
 
 class ProviderLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("referring_providers")  # type: ignore[assignment]  # a lazy URL is what Django documents
+
+
+class ProviderPasswordResetView(auth_views.PasswordResetView):
+    """The same answer for any address (clinic.core.accounts); the link goes to a provider account's
+    address only."""
+
+    template_name = "referrals/password_reset_form.html"
+    form_class = ProviderPasswordResetForm
+    success_url = reverse_lazy("referrals:password_reset_done")
+
+
+class ProviderPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "referrals/password_reset_done.html"
+
+
+class ProviderPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "referrals/password_reset_confirm.html"
+    success_url = reverse_lazy("referrals:password_reset_complete")
+
+
+class ProviderPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "referrals/password_reset_complete.html"
 
 
 # --- Referrals ------------------------------------------------------------------------------------

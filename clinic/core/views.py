@@ -2,12 +2,17 @@ import logging
 
 import redis
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic.base import ContextMixin, View
 
+from .accounts import StaffPasswordResetForm
 from .checks import alert_recipients_state
 from .selectors import active_locations
 
@@ -54,3 +59,31 @@ def _check_redis() -> str:
         logger.exception("Health check: Redis unreachable")
         return "error"
     return "ok"
+
+
+# --- Staff password reset (/staff/password-reset/), on the admin's own templates --------------------
+
+
+class _StaffPages(ContextMixin, View):
+    """The admin's titles and header on the staff reset pages (Django's admin templates)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
+
+
+class StaffPasswordResetView(_StaffPages, auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class StaffPasswordResetDoneView(_StaffPages, auth_views.PasswordResetDoneView):
+    pass
+
+
+class StaffPasswordResetConfirmView(_StaffPages, auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class StaffPasswordResetCompleteView(_StaffPages, auth_views.PasswordResetCompleteView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "login_url": reverse("admin:login")}
