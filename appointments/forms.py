@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from clinic.core.forms import form_add_validation_error
+from clinic.core.forms import NothingCutForm, form_add_validation_error
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location
-from clinic.core.person import DateOfBirthField, DateOfBirthInput
+from clinic.core.person import DateOfBirthField, DateOfBirthInput, PersonNameFormField
 from clinic.core.selectors import active_locations
 
 from . import services
@@ -32,12 +32,12 @@ def _apply_service_rule(form: forms.Form, rule, *args, **kwargs) -> None:
         form_add_validation_error(form, error)
 
 
-class AppointmentRequestForm(forms.Form):
+class AppointmentRequestForm(NothingCutForm, forms.Form):
     """What a patient asks for. Identity fields are only there when we do not know them yet."""
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = PersonNameFormField(label=_("First name"), max_length=100)
+    last_name = PersonNameFormField(label=_("Last name"), max_length=100)
     date_of_birth = DateOfBirthField(widget=DateOfBirthInput({"autocomplete": "bday"}))
     email = forms.EmailField(
         label=_("Email"), help_text=_("We will send a link to confirm it is yours."), max_length=254
@@ -69,7 +69,7 @@ class AppointmentRequestForm(forms.Form):
     reason = forms.CharField(
         label=_("In a few words, what is the visit for?"),
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "No more than 300 characters. Please do not include anything urgent: call 911 in an emergency."
         ),
@@ -121,7 +121,7 @@ class AppointmentRequestForm(forms.Form):
         return data
 
 
-class AppointmentCancelForm(forms.Form):
+class AppointmentCancelForm(NothingCutForm, forms.Form):
     """The patient's cancel button; the reason is always theirs."""
 
     confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)

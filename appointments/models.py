@@ -15,6 +15,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PublicModel
+from clinic.core.person import PersonNameField
 from clinic.core.status import StatusMoves
 from clinic.core.translated import Text
 
@@ -72,8 +73,8 @@ class TimeWindow(models.TextChoices):
 class Physician(PublicModel):
     """A clinic physician who can be booked. Not a login: staff accounts are separate."""
 
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     credentials = models.CharField(
         _("credentials"), max_length=50, blank=True, help_text=_("For example MD, DO.")
     )
@@ -160,8 +161,8 @@ class AppointmentRequest(PublicModel):
         verbose_name=_("patient"),
     )
     # As the patient typed them; matched to a Patient once the email is verified.
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     email = models.EmailField(_("email"))
     phone = PhoneNumberField(_("phone"), blank=True)

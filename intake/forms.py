@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
+from clinic.core.forms import NothingCutForm
 from clinic.core.models import PERSON_FIELDS
-from clinic.core.person import DateOfBirthField, validate_pain_onset
+from clinic.core.person import DateOfBirthField, PersonNameFormField, PhoneTextFormField, validate_pain_onset
 from clinic.core.translated import Text
 from clinic.core.uploads import IMAGE_TYPES, CheckedFile, upload_validate
 
@@ -50,7 +51,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class StepForm(forms.Form):
+class StepForm(NothingCutForm, forms.Form):
     """A step form: no <form> tag from crispy (the page template holds the Save/Continue buttons)."""
 
     def __init__(self, *args, intake: Intake | None = None, **kwargs):
@@ -91,10 +92,10 @@ def pain_scale(label):
 
 
 class StartForm(StepForm):
-    first_name = forms.CharField(
+    first_name = PersonNameFormField(
         label=_("First name"), max_length=100, widget=forms.TextInput({"autocomplete": "given-name"})
     )
-    last_name = forms.CharField(
+    last_name = PersonNameFormField(
         label=_("Last name"), max_length=100, widget=forms.TextInput({"autocomplete": "family-name"})
     )
     date_of_birth = DateOfBirthField()
@@ -103,6 +104,7 @@ class StartForm(StepForm):
         help_text=_(
             "We will email you a link to confirm this address. The same link lets you come back later."
         ),
+        max_length=254,
         widget=forms.EmailInput({"autocomplete": "email"}),
     )
 
@@ -114,7 +116,7 @@ class ResendLinkForm(forms.Form):
 # --- 1. About you --------------------------------------------------------------------------------
 
 
-class AboutForm(forms.ModelForm):
+class AboutForm(NothingCutForm, forms.ModelForm):
     class Meta:
         model = Intake
         fields = list(PERSON_FIELDS)
@@ -158,7 +160,7 @@ class InsuranceForm(StepForm):
     carrier = forms.CharField(label=_("Insurance company"), max_length=120, required=False)
     member_id = forms.CharField(label=_("Member ID"), max_length=60, required=False)
     group_number = forms.CharField(label=_("Group number"), max_length=60, required=False)
-    subscriber_name = forms.CharField(
+    subscriber_name = PersonNameFormField(
         label=_("Subscriber (policy holder) name"), max_length=200, required=False
     )
     subscriber_relationship = forms.ChoiceField(
@@ -343,7 +345,7 @@ def month_field(label) -> forms.DateField:
     )
 
 
-class TreatmentRowForm(forms.Form):
+class TreatmentRowForm(NothingCutForm, forms.Form):
     """One injection or surgery; a row left empty is ignored. `key` names the field a row needs."""
 
     key: str
@@ -442,7 +444,7 @@ def _reading_label(finding: medicines.Finding) -> str:
     return f"{name}, {_CLASS_WORDS[finding.drug_class]}"
 
 
-class MedicationForm(forms.Form):
+class MedicationForm(NothingCutForm, forms.Form):
     name = forms.CharField(
         label=_("Medicine"),
         max_length=200,
@@ -453,7 +455,7 @@ class MedicationForm(forms.Form):
     frequency = forms.CharField(label=_("How often"), max_length=100, required=False)
     # Shown only under a name read through a typo; `asked_as` is the reading the patient was shown.
     confirmed = forms.BooleanField(label=_("Yes, that's right"), required=False)
-    asked_as = forms.CharField(required=False, widget=forms.HiddenInput)
+    asked_as = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def reading(self) -> medicines.MedicineReading | None:
         name = self.data.get(self.add_prefix("name"), "") if self.is_bound else self.initial.get("name", "")
@@ -504,7 +506,7 @@ class MedicationForm(forms.Form):
         return cleaned
 
 
-class AllergyForm(forms.Form):
+class AllergyForm(NothingCutForm, forms.Form):
     substance = forms.CharField(label=_("Allergic to"), max_length=200, required=False)
     reaction = forms.CharField(label=_("Reaction"), max_length=200, required=False)
 
@@ -546,7 +548,7 @@ class MedicationsForm(StepForm):
     prescriber_name = forms.CharField(
         label=_("Who prescribes your blood thinner?"), max_length=200, required=False
     )
-    prescriber_phone = forms.CharField(label=_("Their phone number"), max_length=40, required=False)
+    prescriber_phone = PhoneTextFormField(label=_("Their phone number"), required=False)
     opioids = forms.ChoiceField(
         label=_(
             "Do you take opioid pain medicines (for example oxycodone, hydrocodone, tramadol, morphine)?"
@@ -805,12 +807,12 @@ class GoalsForm(StepForm):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(NothingCutForm, forms.Form):
     """What the patient types and ticks; `services.intake_submit` checks it against the intake."""
 
     consent_privacy = forms.BooleanField(label=_("I have read the privacy notice."))
     consent_financial = forms.BooleanField(label=_("I have read and accept the financial policy."))
-    consent_name = forms.CharField(
+    consent_name = PersonNameFormField(
         label=_("Type your full name as your signature"),
         max_length=200,
         help_text=_("First and last name, as in “About you”."),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.models import ContactMethod, Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.person import PersonNameField, USStateField, ZIPCodeField
 from clinic.core.status import StatusMoves
 
 
@@ -65,8 +66,8 @@ class Intake(PublicModel):
         _("status"), max_length=10, choices=IntakeStatus, default=IntakeStatus.DRAFT, db_index=True
     )
     # About you (step 1), the PERSON_FIELDS of a Patient: columns, because staff search them.
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth, blank=True)
     preferred_language = models.CharField(
@@ -80,8 +81,8 @@ class Intake(PublicModel):
     address_line1 = models.CharField(_("address"), max_length=200, blank=True)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    state = models.CharField(_("state"), max_length=2, blank=True)
-    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    state = USStateField(_("state"), blank=True)
+    postal_code = ZIPCodeField(_("ZIP code"), blank=True)
 
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
     invited_by = models.ForeignKey(
@@ -104,7 +105,7 @@ class Intake(PublicModel):
     crisis_flag = models.BooleanField(_("PHQ-9 item 9 positive"), default=False, db_index=True)
     alerts = GenericRelation(StaffAlert, related_query_name="intake")
 
-    consent_name = models.CharField(_("signature (typed name)"), max_length=200, blank=True)
+    consent_name = PersonNameField(_("signature (typed name)"), max_length=200, blank=True)
     consent_privacy = models.BooleanField(_("privacy notice acknowledged"), default=False)
     consent_financial = models.BooleanField(_("financial policy acknowledged"), default=False)
     consent_date = models.DateField(_("consent date"), null=True, blank=True)

@@ -14,13 +14,13 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.core.accounts import PasswordResetRequestForm, SignInLimitsMixin
 from clinic.core.clinical import procedure_safety, red_flags
+from clinic.core.forms import NothingCutForm
 from clinic.core.models import Language, Location, SexAtBirth
-from clinic.core.person import DateOfBirthField, validate_pain_onset
+from clinic.core.person import DateOfBirthField, PersonNameFormField, validate_pain_onset
 from clinic.core.translated import Text
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
 from .models import DeclineReason, ImagingType, ReferringProvider, RequestedService, Urgency
-from .npi import npi_is_valid
 
 MAX_DIAGNOSIS_CODES = 12
 MAX_DOCUMENTS = 10
@@ -41,8 +41,13 @@ def _not_in_future(value: date | None, message) -> None:
 # --- Referring provider accounts -------------------------------------------------------------------
 
 
-class ProviderRegistrationForm(forms.ModelForm):
-    email = forms.EmailField(label=_("Email"), help_text=_("We send a link to this address to check it."))
+class ProviderRegistrationForm(NothingCutForm, forms.ModelForm):
+    # The email is the account's username too: it must fit that column.
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=get_user_model()._meta.get_field("username").max_length,
+        help_text=_("We send a link to this address to check it."),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -75,7 +80,6 @@ class ProviderRegistrationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["npi"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -96,19 +100,12 @@ class ProviderRegistrationForm(forms.ModelForm):
         )
 
     def clean_npi(self):
-        npi = "".join(self.cleaned_data["npi"].split())
-        if not npi_is_valid(npi):
-            raise forms.ValidationError(
-                _("This is not a valid NPI: it must be 10 digits and pass the NPI check digit.")
-            )
+        npi = self.cleaned_data["npi"]
         if ReferringProvider.objects.filter(npi=npi).exists():
             raise forms.ValidationError(
                 _("An account with this NPI already exists. Please sign in, or call us if this is a mistake.")
             )
         return npi
-
-    def clean_state(self):
-        return self.cleaned_data["state"].strip().upper()
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -211,16 +208,17 @@ class DiagnosisCodesField(forms.CharField):
         return codes
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(NothingCutForm, forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    patient_first_name = forms.CharField(label=_("First name"), max_length=100)
-    patient_last_name = forms.CharField(label=_("Last name"), max_length=100)
+    patient_first_name = PersonNameFormField(label=_("First name"), max_length=100)
+    patient_last_name = PersonNameFormField(label=_("Last name"), max_length=100)
     patient_date_of_birth = DateOfBirthField()
     patient_sex = forms.ChoiceField(label=_("Sex assigned at birth"), choices=SexAtBirth.choices)
     patient_phone = PhoneNumberField(label=_("Phone"), region="US")
     patient_email = forms.EmailField(
         label=_("Email"),
+        max_length=254,
         required=False,
         help_text=_("We email the patient an invitation to our online intake when we accept the referral."),
     )
@@ -425,14 +423,14 @@ class ReferralForm(forms.Form):
         return {"submission_token": uuid.uuid4()}
 
 
-class AddDocumentForm(forms.Form):
+class AddDocumentForm(NothingCutForm, forms.Form):
     documents = MultipleFileField(label=_("Add documents (PDF, JPEG or PNG; up to 10 MB each)"))
 
 
-class CancelReferralForm(forms.Form):
+class CancelReferralForm(NothingCutForm, forms.Form):
     note = forms.CharField(
         label=_("Why are you cancelling? (optional)"),
-        max_length=500,
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

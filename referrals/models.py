@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.models import Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.person import PersonNameField, USStateField, ZIPCodeField
 from clinic.core.status import StatusMoves
+
+from .npi import NPIField
 
 
 class ReferringProvider(PublicModel):
@@ -24,18 +27,18 @@ class ReferringProvider(PublicModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referring_provider"
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     credentials = models.CharField(
         _("credentials"), max_length=50, help_text=_("For example MD, DO, NP, PA-C.")
     )
-    npi = models.CharField(_("NPI"), max_length=10, unique=True)
+    npi = NPIField(_("NPI"), unique=True)
     practice_name = models.CharField(_("practice name"), max_length=200)
     address_line1 = models.CharField(_("address"), max_length=200)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
-    state = models.CharField(_("state"), max_length=2)
-    postal_code = models.CharField(_("ZIP code"), max_length=10)
+    state = USStateField(_("state"))
+    postal_code = ZIPCodeField(_("ZIP code"))
     phone = PhoneNumberField(_("phone"))
     fax = PhoneNumberField(_("fax"), blank=True)
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
@@ -175,8 +178,8 @@ class Referral(PublicModel):
         related_name="referrals",
         verbose_name=_("patient record"),
     )
-    patient_first_name = models.CharField(_("patient first name"), max_length=100)
-    patient_last_name = models.CharField(_("patient last name"), max_length=100)
+    patient_first_name = PersonNameField(_("patient first name"), max_length=100)
+    patient_last_name = PersonNameField(_("patient last name"), max_length=100)
     patient_date_of_birth = models.DateField(_("patient date of birth"))
     patient_sex = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth)
     patient_phone = PhoneNumberField(_("patient phone"))

@@ -17,3 +17,15 @@ def form_add_validation_error(form: forms.BaseForm, error: ValidationError) -> N
 def validation_error_text(error: ValidationError) -> str:
     """The refusal as one line, for a message at the top of a page."""
     return " ".join(error.messages)
+
+
+class NothingCutForm(forms.BaseForm):
+    """A form a patient or provider types into: no `maxlength` on its inputs, because a browser cuts
+    a pasted text to it without a word. Each field's `max_length` still refuses a longer value, with
+    a message next to it and everything else kept."""
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # Every way of showing a field goes through here, fields added in __init__ included.
+        bound = super().__getitem__(name)
+        bound.field.widget.attrs.pop("maxlength", None)
+        return bound

@@ -12,6 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from .clinical.red_flags import TIER_LABELS
 from .clinical.red_flags import Tier as RedFlagTier
+from .person import PersonNameField, USStateField, ZIPCodeField
 
 
 class PublicModel(models.Model):
@@ -60,8 +61,8 @@ class Language(models.TextChoices):
 class Patient(PublicModel):
     """A person the clinic cares for. Intake, referrals and appointments all point here."""
 
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth, blank=True)
     preferred_language = models.CharField(
@@ -75,8 +76,8 @@ class Patient(PublicModel):
     address_line1 = models.CharField(_("address"), max_length=200, blank=True)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    state = models.CharField(_("state"), max_length=2, blank=True)
-    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    state = USStateField(_("state"), blank=True)
+    postal_code = ZIPCodeField(_("ZIP code"), blank=True)
 
     class Meta:
         verbose_name = _("patient")
@@ -140,8 +141,8 @@ class Location(PublicModel):
     address_line1 = models.CharField(_("address"), max_length=200)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
-    state = models.CharField(_("state"), max_length=2)
-    postal_code = models.CharField(_("ZIP code"), max_length=10)
+    state = USStateField(_("state"))
+    postal_code = ZIPCodeField(_("ZIP code"))
     phone = PhoneNumberField(_("phone"), blank=True)
     arrival_notes = models.TextField(_("parking and arrival notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

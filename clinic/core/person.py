@@ -2,13 +2,18 @@
 an appointment request."""
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from .us_states import USState, us_state_code
 
 MAX_AGE_YEARS = 120
 
@@ -93,3 +98,223 @@ class DateOfBirthField(forms.DateField):
             if isinstance(value, str) and _TWO_DIGIT_YEAR.fullmatch(value.strip()):
                 raise ValidationError(self.error_messages["two_digit_year"], code="two_digit_year") from None
             raise
+
+
+# --- Names ----------------------------------------------------------------------------------------
+
+# Between the letters of a name: a space, hyphens, apostrophes (as typed, or as a phone's keyboard
+# curls them) and the full stop of an initial ("J. R.", "St. John").
+_NAME_PUNCTUATION = frozenset(" -‐‑'’‘ʼ.")
+# Zero-width (non-)joiners belong inside Persian and Indic names.
+_NAME_JOINERS = frozenset("\u200c\u200d")
+# Letters that show as nothing (Hangul fillers), and the selectors that turn a character into emoji.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+_VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+# Marks stacked on one letter past this are decoration ("Zalgo" text), not a language.
+MAX_MARKS_ON_A_LETTER = 4
+
+
+def _name_refusal(char: str) -> ValidationError:
+    category = unicodedata.category(char)
+    if category.startswith("N"):
+        return ValidationError(_("A name cannot contain digits."), code="digits")
+    if category in {"Cc", "Zl", "Zp"}:
+        return ValidationError(
+            _("A name must be on one line, without line breaks or tabs."), code="line_break"
+        )
+    if char in "<>":
+        return ValidationError(_("A name cannot contain < or >."), code="angle_brackets")
+    if category.startswith("S") or category in {"Cs", "Co", "Cn"} or _VARIATION_SELECTOR.match(char):
+        return ValidationError(_("A name cannot contain emoji or symbols."), code="symbol")
+    if category.startswith("C") or char in _INVISIBLE_LETTERS:
+        return ValidationError(_("A name cannot contain invisible characters."), code="invisible")
+    return ValidationError(
+        _(
+            "A name can have letters, spaces, hyphens (-), apostrophes (') and full stops, "
+            "but not “%(char)s”."
+        ),
+        code="punctuation",
+        params={"char": char},
+    )
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name in any script: letters with their accents, spaces, hyphens, apostrophes and
+    full stops, and at least one letter (O'Brien, Núñez, Nguyễn, 李, Saint-Exupéry, J. R.)."""
+    marks_on_letter: int | None = None  # None: the character before is not a letter
+    for char in value:
+        category = unicodedata.category(char)
+        if category.startswith("M") and not _VARIATION_SELECTOR.match(char):
+            if marks_on_letter is None:
+                raise ValidationError(_("An accent mark must follow a letter."), code="marks")
+            marks_on_letter += 1
+            if marks_on_letter > MAX_MARKS_ON_A_LETTER:
+                raise ValidationError(_("A name cannot have that many accents on one letter."), code="marks")
+            continue
+        if category.startswith("L") and char not in _INVISIBLE_LETTERS:
+            marks_on_letter = 0
+            continue
+        marks_on_letter = None
+        if char in _NAME_PUNCTUATION or char in _NAME_JOINERS:
+            continue
+        raise _name_refusal(char)
+    if not any(unicodedata.category(char).startswith("L") for char in value):
+        raise ValidationError(_("Enter a name with letters in it."), code="no_letters")
+
+
+def person_name_normalise(value: str) -> str:
+    """One way of writing the same name: composed accents (NFC), every kind of space as one space."""
+    composed = unicodedata.normalize("NFC", value)
+    spaced = "".join(" " if unicodedata.category(char) == "Zs" else char for char in composed)
+    return re.sub(" +", " ", spaced).strip(" ")
+
+
+class PersonNameFormField(forms.CharField):
+    """A name typed by a person: normalised, then checked by `validate_person_name`."""
+
+    default_validators = [validate_person_name]
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return person_name_normalise(text) if text else text
+
+
+# --- Addresses -----------------------------------------------------------------------------------
+
+# 62701, 62701-1234; typed as "62701 1234" or "627011234" too.
+_ZIP_CODE = re.compile(r"(?P<zip>[0-9]{5})(?:[-‐‑–— ]?(?P<plus4>[0-9]{4}))?")
+
+
+def zip_code_normalise(value: str) -> str:
+    """ "62701 1234", "627011234" and "62701–1234" as "62701-1234"; anything else as typed."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _ZIP_CODE.fullmatch(text)
+    if match is None:
+        return text
+    return f"{match['zip']}-{match['plus4']}" if match["plus4"] else match["zip"]
+
+
+def validate_zip_code(value: str) -> None:
+    """A US ZIP code of five digits, or ZIP+4 ("62701-1234"), as `zip_code_normalise` writes it."""
+    if not re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", value):
+        raise ValidationError(
+            _("Enter a 5-digit ZIP code, or ZIP+4 such as 62701-1234."), code="invalid_zip_code"
+        )
+    if value.startswith("00000"):
+        raise ValidationError(_("00000 is not a ZIP code."), code="invalid_zip_code")
+
+
+class ZIPCodeFormField(forms.CharField):
+    default_validators = [validate_zip_code]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("ZIP code"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return zip_code_normalise(text) if text else text
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "autocomplete": "postal-code", "inputmode": "numeric"}
+
+
+class USStateSelect(forms.Select):
+    """The states by name. A value that names a state some other way ("New York", "n.y.") shows as
+    that state; one that names none (an old record) is still shown, to be corrected, not dropped."""
+
+    def format_value(self, value: Any) -> Any:
+        return [us_state_code(text) or text for text in super().format_value(value)]
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> Any:
+        groups = super().optgroups(name, value, attrs)
+        known = {str(option_value) for option_value, _label in self.choices}
+        for unknown in (text for text in value if text and text not in known):
+            option = self.create_option(name, unknown, unknown, True, len(groups))
+            groups.append((None, [option], len(groups)))
+        return groups
+
+
+class USStateFormField(forms.ChoiceField):
+    """A US state, DC or territory, stored as its USPS code; any way of writing it is read
+    (`us_state_code`), and one that names no state is refused by this field."""
+
+    widget = USStateSelect
+    default_error_messages = {
+        "invalid_choice": _(
+            "“%(value)s” is not a US state or territory we know: please choose one from the list."
+        )
+    }
+
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("State"))
+        for unused in ("max_length", "min_length", "strip", "empty_value"):
+            kwargs.pop(unused, None)
+        empty = _("Choose a state") if required else _("(none)")
+        super().__init__(required=required, choices=[("", empty), *USState.choices], **kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return (us_state_code(text) or text.strip()) if text else ""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "autocomplete": "address-level1"}
+
+
+# --- Phone numbers kept as text --------------------------------------------------------------------
+
+
+class PhoneTextFormField(PhoneNumberField):
+    """A phone number checked as the phone columns check theirs, for answers stored as text: written
+    back the one way ("+1 217-555-0123", "+1 217-555-0123 ext. 12")."""
+
+    def clean(self, value: Any) -> str:
+        number = super().clean(value)
+        return number.as_international if number else ""
+
+
+# --- The columns that hold them ------------------------------------------------------------------
+# The rules are the forms': a row saved before them (a junk state, a name with a digit) stays as it
+# is and can still be saved, rather than make every later change to its record fail.
+
+
+class PersonNameField(models.CharField):  # type: ignore[type-arg]
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return super().formfield(form_class=form_class or PersonNameFormField, **kwargs)
+
+
+class USStateField(models.CharField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 2)
+        super().__init__(*args, **kwargs)
+
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        # The admin hands every CharField a text input; a state is chosen from the list there too.
+        widget = kwargs.get("widget")
+        if isinstance(widget, type) and issubclass(widget, forms.TextInput):
+            del kwargs["widget"]
+        return super().formfield(form_class=form_class or USStateFormField, **kwargs)
+
+
+class ZIPCodeField(models.CharField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        super().__init__(*args, **kwargs)
+
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return super().formfield(form_class=form_class or ZIPCodeFormField, **kwargs)
