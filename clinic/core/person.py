@@ -219,6 +219,10 @@ class ZIPCodeFormField(forms.CharField):
         return {**super().widget_attrs(widget), "autocomplete": "postal-code", "inputmode": "numeric"}
 
 
+# A longer unknown state is refused without repeating it back.
+MAX_ECHOED_STATE = 40
+
+
 class USStateSelect(forms.Select):
     """The states by name. A value that names a state some other way ("New York", "n.y.") shows as
     that state; one that names none (an old record) is still shown, to be corrected, not dropped."""
@@ -243,19 +247,24 @@ class USStateFormField(forms.ChoiceField):
     default_error_messages = {
         "invalid_choice": _(
             "“%(value)s” is not a US state or territory we know: please choose one from the list."
-        )
+        ),
+        "unknown": _("That is not a US state or territory we know: please choose one from the list."),
     }
 
-    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("State"))
         for unused in ("max_length", "min_length", "strip", "empty_value"):
             kwargs.pop(unused, None)
-        empty = _("Choose a state") if required else _("(none)")
-        super().__init__(required=required, choices=[("", empty), *USState.choices], **kwargs)
+        super().__init__(choices=[("", _("Choose a state")), *USState.choices], **kwargs)
 
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return (us_state_code(text) or text.strip()) if text else ""
+
+    def validate(self, value: Any) -> None:
+        if value and len(value) > MAX_ECHOED_STATE and not self.valid_value(value):
+            raise ValidationError(self.error_messages["unknown"], code="invalid_choice")
+        super().validate(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "autocomplete": "address-level1"}

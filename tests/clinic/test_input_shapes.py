@@ -1,8 +1,13 @@
 """The shape of what people type: a US state by any spelling, a person's name in any script, a ZIP
 code, an NPI; each rule has one home (clinic.core.person, clinic.core.us_states, referrals.npi)."""
 
+import re
+import unicodedata
+
 import pytest
 from django import forms
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinic.core.person import (
     PersonNameFormField,
@@ -96,6 +101,11 @@ def test_the_state_field_stores_the_code_and_refuses_what_names_no_state_by_name
         field.clean("Nebraskaa")
     assert refused.value.messages == [
         "“Nebraskaa” is not a US state or territory we know: please choose one from the list."
+    ]
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean("N" * 5000)
+    assert refused.value.messages == [
+        "That is not a US state or territory we know: please choose one from the list."
     ]
     with pytest.raises(forms.ValidationError):
         field.clean("")
@@ -237,3 +247,47 @@ def test_a_phone_number_kept_as_text_is_checked_and_written_one_way():
     for junk in ["1e309", "call the office", "555-0123", "217 555 0123\r\nBcc: x"]:
         with pytest.raises(forms.ValidationError):
             field.clean(junk)
+
+
+# --- Any text at all ------------------------------------------------------------------------------
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=400, deadline=None)
+def test_any_text_is_either_refused_with_a_message_or_a_name_of_letters(text):
+    field = PersonNameFormField(max_length=100, required=False)
+    try:
+        name = field.clean(text)
+    except forms.ValidationError as refused:
+        assert refused.messages
+        return
+    assert len(name) <= 100
+    assert not any(unicodedata.category(char)[0] in "NSZ" and char != " " for char in name)
+    assert not any(unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"} for char in name)
+    assert "<" not in name and ">" not in name
+    assert name == "" or any(unicodedata.category(char).startswith("L") for char in name)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_any_text_reads_as_a_state_code_or_as_none(text):
+    assert us_state_code(text) in {None, *USState.values}
+    try:
+        stored = USStateFormField(required=False).clean(text)
+    except forms.ValidationError:
+        return
+    assert stored in {"", *USState.values}
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_refused_or_kept_as_a_zip_code_or_an_npi_of_ascii_digits(text):
+    for field, shape in [
+        (ZIPCodeFormField(required=False), r"([0-9]{5}(-[0-9]{4})?)?"),
+        (NPIFormField(max_length=10, required=False), r"([0-9]{10})?"),
+    ]:
+        try:
+            cleaned = field.clean(text)
+        except forms.ValidationError:
+            continue
+        assert re.fullmatch(shape, cleaned), (text, cleaned)

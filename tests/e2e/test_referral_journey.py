@@ -36,16 +36,17 @@ def register_and_confirm(page, live_server):
         "practice_name": "Oak Street Family Medicine",
         "address_line1": "12 Oak Street",
         "city": "Springfield",
-        "state": "IL",
         "postal_code": "62701",
         "phone": "(217) 555-0101",
         "password1": "correct horse battery staple",
         "password2": "correct horse battery staple",
     }.items():
         page.fill(f"#id_{field}", value)
+    page.select_option("#id_state", label="Illinois")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("This is not a valid NPI")).to_be_visible()
     assert page.input_value("#id_practice_name") == "Oak Street Family Medicine"
+    assert page.input_value("#id_state") == "IL"
 
     page.fill("#id_npi", "1234567893")
     page.fill("#id_password1", "correct horse battery staple")
