@@ -24,12 +24,14 @@ pytestmark = pytest.mark.django_db
 
 MODULES = [intake.forms, referrals.forms, appointments.forms]
 
-# Forms staff fill in the admin, the sign-in form (limited with the lockout), and bases of forms.
+# Forms staff fill in the admin, the account forms (sign-in and password reset, limited with the
+# lockout; what they take is checked, not kept), and bases of forms.
 NOT_PUBLIC = {
     intake.forms.StepForm,
     intake.forms.TreatmentRowForm,
     intake.forms.DN4ExaminationForm,
     referrals.forms.ProviderLoginForm,
+    referrals.forms.ProviderPasswordResetForm,
     referrals.forms.StaffNoteForm,
     referrals.forms.StaffAcceptForm,
     referrals.forms.StaffDeclineForm,
