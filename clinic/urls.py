@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from appointments import views as appointment_views
-from clinic.core import views
+from clinic.core import sessions, views
 from intake import views as intake_views
 from referrals import views as referral_views
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("referring-providers/", referral_views.landing, name="referring_providers"),
     path("healthz", views.healthz, name="healthz"),
+    path("session/", sessions.session_status, name="session_status"),
+    path("session/keep-alive/", sessions.session_keep_alive, name="session_keep_alive"),
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
     # Before the admin, whose own URLs would catch these. The names are the ones Django's admin and

@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import checks, sessions  # noqa: F401 (register the system checks, the sign-in receiver)
 
         post_migrate.connect(_keep_staff_roles_in_step, sender=self)
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Which second-factor device, if any, this session has passed (user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and over-long signed-in sessions (after messages: it says why).
+    "clinic.core.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out sign-in into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
@@ -184,7 +186,12 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# A signed-in session ends after SESSION_IDLE_MINUTES without a request (pages warn a minute before
+# and offer to stay) and SESSION_MAX_HOURS after signing in (clinic.core.sessions).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=60)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
