@@ -37,6 +37,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -q -c pyproject.toml -r clinic intake referrals appointments --severity-level medium
 	$(VENV)/bin/djlint templates --lint
 
 format: setup
