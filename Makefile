@@ -53,10 +53,10 @@ lock: setup
 	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 worker: setup
-	$(VENV)/bin/celery -A clinic worker --loglevel=info
+	DJANGO_SETTINGS_MODULE=clinic.settings.local $(VENV)/bin/celery -A clinic worker --loglevel=info
 
 beat: setup
-	$(VENV)/bin/celery -A clinic beat --loglevel=info --schedule=/tmp/clinic-celerybeat-schedule
+	DJANGO_SETTINGS_MODULE=clinic.settings.local $(VENV)/bin/celery -A clinic beat --loglevel=info --schedule=/tmp/clinic-celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test.sqlite3 staticfiles .pytest_cache

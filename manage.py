@@ -1,4 +1,7 @@
 #!/usr/bin/env python
+"""Local settings by default, for a developer; they refuse to start on a production host
+(clinic/settings/local.py), so an operator must name clinic.settings.production."""
+
 import os
 import sys
 

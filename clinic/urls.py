@@ -35,3 +35,8 @@ urlpatterns = [
     ),
     path("staff/", admin.site.urls),
 ]
+
+handler400 = "clinic.core.views.bad_request"
+handler403 = "clinic.core.views.permission_denied"
+handler404 = "clinic.core.views.page_not_found"
+handler500 = "clinic.core.views.server_error"

@@ -1,6 +1,7 @@
 from django.db.models import Case, JSONField, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
-from .models import Location, Patient, SafetyScreenRecord
+from .models import Location, OutboundEmail, Patient, SafetyScreenRecord
 
 
 def active_locations() -> QuerySet[Location]:
@@ -26,3 +27,17 @@ def with_safety_screen_result(queryset: QuerySet, *, patient_field: str = "patie
     return queryset.annotate(
         safety_screen_result=Subquery(preferred.values("result")[:1], output_field=JSONField())
     )
+
+
+def outbox_oldest_due_seconds() -> int | None:
+    """How long the oldest email that is due has waited to be sent, in seconds; None when none waits.
+
+    Growing means no worker is sending (broker down, workers stopped, SMTP refusing every message).
+    """
+    oldest = (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, send_after__lte=timezone.now())
+        .order_by("send_after")
+        .values_list("send_after", flat=True)
+        .first()
+    )
+    return None if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
