@@ -128,6 +128,10 @@ class Intake(PublicModel):
         permissions = [
             ("review_intake", "Can mark an intake reviewed"),
             ("examine_intake", "Can record the clinician's DN4 examination (items 8-10)"),
+            (
+                "view_clinical_intake",
+                "Can read an intake's clinical answers (scores, pain, medicines, history)",
+            ),
         ]
         indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
         constraints = [

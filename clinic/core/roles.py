@@ -49,6 +49,9 @@ def _crud(model: str, *actions: str) -> set[str]:
 
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
+    # Minimum necessary: the front desk schedules, so it sees who the patient is, how to reach them,
+    # their insurance, red-flag urgency and the procedure-safety screen a booking depends on, but
+    # not the clinical answers of an intake (scores, pain story, medicines, history, PHQ-9 item 9).
     FRONT_DESK: (
         _crud("clinic.patient", "add", "change", "view")
         | _crud("clinic.location", "view")
@@ -72,7 +75,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("clinic.outboundemail", "view")
         | _crud("referrals.referral", "view", "decide")
         | _crud("referrals.referringprovider", "view")
-        | _crud("intake.intake", "add", "view", "review", "examine")
+        | _crud("intake.intake", "add", "view", "view_clinical", "review", "examine")
         | _crud("clinic.staffalert", "view", "acknowledge")
         | _crud("appointments.appointmentrequest", "view")
         | _crud("appointments.appointment", "view", "change")
@@ -93,7 +96,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("referrals.referral", "view", "triage", "decide")
         | _crud("referrals.referringprovider", "view", "change", "verify")
         # Not the DN4 examination (items 8-10 are examined at the bedside, a clinician's finding).
-        | _crud("intake.intake", "add", "view", "review")
+        # Reviewing an intake means reading it: the clinical answers too.
+        | _crud("intake.intake", "add", "view", "view_clinical", "review")
         | _crud("clinic.staffalert", "view", "acknowledge")
         | _crud("appointments.appointmentrequest", "view", "change")
         | _crud("appointments.appointment", "add", "view", "change")

@@ -29,15 +29,20 @@ class FlagFilter(admin.SimpleListFilter):
     parameter_name = "flag"
 
     def lookups(self, request, model_admin):
+        crisis = (
+            [("crisis", _("PHQ-9 item 9 positive"))] if model_admin.reads_clinical_detail(request) else []
+        )
         return [
             *[(tier.value, TIER_LABELS[tier]) for tier in TIERS_MOST_SEVERE_FIRST],
-            ("crisis", _("PHQ-9 item 9 positive")),
+            *crisis,
             ("safety", _("Procedure-safety flags")),
             ("unacknowledged", _("Alert not acknowledged")),
         ]
 
     def queryset(self, request, queryset):
         value = self.value()
+        if value == "crisis" and not request.user.has_perm("intake.view_clinical_intake"):
+            return queryset.none()
         if value in {"emergency", "urgent", "flag"}:
             return queryset.filter(red_flag_tier=value)
         if value == "crisis":
@@ -146,6 +151,34 @@ class IntakeAdmin(IntakePages):
             )
         return super().changelist_view(request, extra_context)
 
+    # --- minimum necessary: the clinical parts are for those allowed to read them ---------------
+
+    CLINICAL_FIELDS = frozenset(
+        {
+            "crisis_display", "scores_display", "dn4_display", "body_map_display", "medications_display",
+            "allergies_display", "devices_display", "answers_display", "questionnaire_answers_display",
+        }
+    )  # fmt: skip
+
+    @staticmethod
+    def reads_clinical_detail(request) -> bool:
+        return request.user.has_perm("intake.view_clinical_intake")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.reads_clinical_detail(request):
+            return fieldsets
+        kept = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.CLINICAL_FIELDS]})
+            for name, options in fieldsets
+        ]
+        return [(name, options) for name, options in kept if options["fields"]]
+
+    def get_list_display(self, request):
+        if self.reads_clinical_detail(request):
+            return self.list_display
+        return ["name", "date_of_birth", "status", "submitted_at", "scheduling_flags"]
+
     def has_review_permission(self, request):
         return request.user.has_perm("intake.review_intake")
 
@@ -167,6 +200,19 @@ class IntakeAdmin(IntakePages):
                 "crisis": obj.crisis_flag,
                 "safety_count": len(obj.safety_flags),
                 "dn4_due": selectors.dn4_examination_due(obj),
+            },
+        )
+
+    @admin.display(description=_("flags"))
+    def scheduling_flags(self, obj: Intake):
+        """The flags a booking needs: red-flag urgency and the procedure-safety screen."""
+        return render_to_string(
+            "admin/intake/intake/_flags_cell.html",
+            {
+                "tier": obj.red_flag_tier,
+                "crisis": False,
+                "safety_count": len(obj.safety_flags),
+                "dn4_due": False,
             },
         )
 
