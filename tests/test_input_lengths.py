@@ -1,8 +1,9 @@
 """Nothing a patient or provider types is cut. Built from the forms and the models: every form the
 public and the providers fill is listed with the columns it fills, so a new form or field is checked
 the day it appears. Each text field has a max_length, the one of its column; a longer value gets a
-message next to the field; no input carries the `maxlength` a browser cuts pasted text to; every
-choice fits its column; and a person's details fit the Patient they are copied into."""
+message next to the field; a one-line box holds one line; no input carries the `maxlength` a
+browser cuts pasted text to; every choice fits its column; and a person's details fit the Patient
+they are copied into."""
 
 import inspect
 
@@ -146,6 +147,18 @@ def test_each_text_field_has_the_length_of_its_column_and_refuses_one_more_chara
             assert refused.errors[name] == [
                 f"Ensure this value has at most {limit} characters (it has {limit + 1})."
             ]
+
+
+@pytest.mark.parametrize("form_class", list(COLUMNS), ids=lambda form_class: form_class.__name__)
+def test_each_one_line_box_refuses_a_line_break_or_a_reversing_mark_by_its_field(form_class):
+    form = build(form_class)
+    for name, field in typed_fields(form):
+        if not isinstance(field.widget, forms.TextInput):
+            continue
+        for forged in ("12 Oak St\r\nBcc: someone@example.com", "Oak\tSt", "Oak \u202etS"):
+            refused = build(form_class, {name: forged})
+            refused.is_valid()
+            assert refused.errors.get(name), f"{form_class.__name__}.{name} took {forged!r}"
 
 
 @pytest.mark.parametrize("form_class", list(COLUMNS), ids=lambda form_class: form_class.__name__)

@@ -1,8 +1,11 @@
 """How a service's refusal reaches the person: on a form next to the field it names, or as a line
 of text for a message. Views and admin pages use these and nothing else."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def form_add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -19,13 +22,36 @@ def validation_error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# Line breaks, tabs and other control characters, and the invisible marks that reverse how text reads
+# (the "Trojan Source" characters): a one-line box in a browser cannot hold them; a forged post can.
+_NOT_ON_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_one_line(value: str) -> None:
+    """Text typed into a one-line box: no line breaks, tabs, control or direction-reversing characters."""
+    if _NOT_ON_ONE_LINE.search(value):
+        raise ValidationError(
+            _("This must be one line of text, without line breaks, tabs or invisible characters."),
+            code="not_one_line",
+        )
+
+
 class NothingCutForm(forms.BaseForm):
-    """A form a patient or provider types into: no `maxlength` on its inputs, because a browser cuts
-    a pasted text to it without a word. Each field's `max_length` still refuses a longer value, with
-    a message next to it and everything else kept."""
+    """A form a patient or provider types into. No `maxlength` on its inputs, because a browser cuts
+    a pasted text to it without a word: each field's `max_length` still refuses a longer value, with
+    a message next to it and everything else kept. And what is typed into a one-line box is one line
+    (`validate_one_line`)."""
 
     def __getitem__(self, name: str) -> forms.BoundField:
         # Every way of showing a field goes through here, fields added in __init__ included.
         bound = super().__getitem__(name)
         bound.field.widget.attrs.pop("maxlength", None)
         return bound
+
+    def full_clean(self) -> None:
+        # Plain text only: a name, ZIP code, NPI, email or phone field refuses these by its own shape.
+        for field in self.fields.values():
+            plain_one_line = type(field) is forms.CharField and isinstance(field.widget, forms.TextInput)
+            if plain_one_line and validate_one_line not in field.validators:
+                field.validators.append(validate_one_line)
+        super().full_clean()

@@ -100,3 +100,14 @@ def test_a_referral_keeps_a_patient_name_in_any_script_whole(provider_client):
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert (referral.patient_first_name, referral.patient_last_name) == ("Thị Ánh", "Nguyễn-O'Brien")
+
+
+def test_a_forged_line_break_in_a_one_line_box_is_refused_by_its_field(client):
+    response = register(
+        client, practice_name="Oak Street\r\nBcc: someone@example.com", city="Spring\u202efield"
+    )
+
+    assert response.status_code == 200
+    message = "This must be one line of text, without line breaks, tabs or invisible characters."
+    assert response.context["form"].errors == {"practice_name": [message], "city": [message]}
+    assert not ReferringProvider.objects.exists()
