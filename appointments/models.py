@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clinic.core.clinical.procedure_safety import PROCEDURES
-from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PublicModel
+from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PatientRecord, PublicModel, person_label
 from clinic.core.person import PersonNameField
 from clinic.core.status import StatusMoves
 from clinic.core.translated import Text
@@ -148,7 +148,7 @@ REQUEST_MOVES: Final = StatusMoves(
 )
 
 
-class AppointmentRequest(PublicModel):
+class AppointmentRequest(PatientRecord, PublicModel):
     # The form's one-time key: submitting the same form twice finds this request.
     submission_key = models.UUIDField(unique=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=RequestStatus, default=R.UNVERIFIED)
@@ -213,6 +213,9 @@ class AppointmentRequest(PublicModel):
     def __str__(self) -> str:
         return f"{self.get_visit_type_display()} request {str(self.public_id)[:8]}"
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.patient_id, person_label(self.last_name, self.first_name, self.date_of_birth)
+
     @property
     def preferred_day_codes(self) -> list[str]:
         return [code for code in self.preferred_days.split(",") if code]
@@ -264,7 +267,7 @@ class CancelReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Appointment(PublicModel):
+class Appointment(PatientRecord, PublicModel):
     request = models.OneToOneField(
         AppointmentRequest, on_delete=models.PROTECT, related_name="appointment", verbose_name=_("request")
     )
@@ -325,6 +328,9 @@ class Appointment(PublicModel):
             f"{self.get_visit_type_display()} {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
         )
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.patient_id, str(self.patient)
+
     @property
     def patient_email(self) -> str:
         """Where the patient's emails about this visit go: their record's address, else the request's."""
@@ -366,7 +372,7 @@ class AppointmentEvent(models.Model):
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
 
 
-class SafetyOverride(models.Model):
+class SafetyOverride(PatientRecord, models.Model):
     """A clinician's decision that a procedure may be booked although the stored safety screen says
     defer (for example the anticoagulant hold agreed with the prescriber). Kept as it was recorded:
     who, when, why, under which rules' version and which flags it overrode."""
@@ -396,6 +402,9 @@ class SafetyOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.by}"
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.request.audit_patient()
 
     @property
     def overridden_codes(self) -> set[str]:

@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.core.models import ContactMethod, Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.models import (
+    ContactMethod,
+    Language,
+    PatientRecord,
+    PublicModel,
+    SexAtBirth,
+    StaffAlert,
+    person_label,
+)
 from clinic.core.person import PersonNameField, USStateField, ZIPCodeField
 from clinic.core.status import StatusMoves
 
@@ -58,7 +66,7 @@ class IntakeQuerySet(models.QuerySet):
         return self.filter(status=IntakeStatus.DRAFT, expires_at__gt=now or timezone.now())
 
 
-class Intake(PublicModel):
+class Intake(PatientRecord, PublicModel):
     patient = models.ForeignKey(
         "clinic.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="intakes"
     )
@@ -147,8 +155,11 @@ class Intake(PublicModel):
         ]
 
     def __str__(self) -> str:
-        born = f"{self.date_of_birth:%Y-%m-%d}"
-        return f"{self.last_name}, {self.first_name} ({born}) - {self.get_status_display()}"
+        person = person_label(self.last_name, self.first_name, self.date_of_birth)
+        return f"{person} - {self.get_status_display()}"
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.patient_id, person_label(self.last_name, self.first_name, self.date_of_birth)
 
     @property
     def full_name(self) -> str:
@@ -218,7 +229,7 @@ class MedicationRecognition(models.TextChoices):
     UNRECOGNISED = "unrecognised", _("not recognised: check")
 
 
-class Medication(models.Model):
+class Medication(PatientRecord, models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="medications")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("medicine"), max_length=200)
@@ -241,12 +252,15 @@ class Medication(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.intake.audit_patient()
+
     @property
     def needs_staff_check(self) -> bool:
         return self.recognition in {MedicationRecognition.UNRECOGNISED, MedicationRecognition.NEAR_MATCH}
 
 
-class Allergy(models.Model):
+class Allergy(PatientRecord, models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="allergies")
     position = models.PositiveSmallIntegerField(default=0)
     substance = models.CharField(_("allergic to"), max_length=200)
@@ -261,12 +275,15 @@ class Allergy(models.Model):
     def __str__(self) -> str:
         return self.substance
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.intake.audit_patient()
+
 
 # The scoring contract: these totals are integers; PEG, ODI, NDI and PROMIS have one decimal place.
 WHOLE_NUMBER_TOTALS = frozenset({"phq9", "gad7", "start_back", "ort_oud", "dn4", "dn4_interview"})
 
 
-class InstrumentResponse(models.Model):
+class InstrumentResponse(PatientRecord, models.Model):
     """Raw answers to one questionnaire with the code and version they were given under, and the
     score computed from them by `intake.instruments.score`."""
 
@@ -292,6 +309,9 @@ class InstrumentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_total} {self.band}"
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.intake.audit_patient()
 
     @property
     def display_total(self) -> str:

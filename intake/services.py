@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.core.alerts import staff_alert_raise, staff_alert_raise_for_red_flags
+from clinic.core.audit import audited_bulk_create, audited_delete, audited_update
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.hooks import patient_red_flags_found
 from clinic.core.models import PERSON_FIELDS, Patient, SafetyScreenRecord, StaffAlert, person_fields_of
@@ -141,8 +142,9 @@ def intake_invite(*, patient: Patient, invited_by: User | None = None) -> Intake
 def intake_verify_email(*, intake: Intake) -> Intake:
     """The patient opened an emailed link: the address is theirs."""
     with transaction.atomic():
-        Intake.objects.filter(pk=intake.pk, email_verified_at__isnull=True).update(
-            email_verified_at=timezone.now()
+        audited_update(
+            Intake.objects.filter(pk=intake.pk, email_verified_at__isnull=True),
+            email_verified_at=timezone.now(),
         )
     intake.refresh_from_db(fields=["email_verified_at"])
     return intake
@@ -291,19 +293,19 @@ def intake_save_medications(
     with transaction.atomic():
         intake = _locked_draft(intake)
         intake.answers = {**intake.answers, "medications": answers}
-        intake.medications.all().delete()
+        audited_delete(intake.medications.all())
         rows = [_medication_row(intake, position, entry) for position, entry in enumerate(medications)]
         for row in rows:
             # The intake is the locked row above: checking it exists again per medicine would cost a
             # query each.
             row.full_clean(exclude=["intake"])
-        Medication.objects.bulk_create(rows)
+        audited_bulk_create(Medication.objects, rows)
         if medication_questions(answers=answers, medications=rows):
             intake.completed_steps = [slug for slug in intake.completed_steps if slug != "medications"]
         else:
             _mark_completed(intake, "medications")
         _save(intake)
-        intake.allergies.all().delete()
+        audited_delete(intake.allergies.all())
         allergy_rows = []
         for position, entry in enumerate(allergies):
             allergy = Allergy(
@@ -315,7 +317,7 @@ def intake_save_medications(
             )
             allergy.full_clean()
             allergy_rows.append(allergy)
-        Allergy.objects.bulk_create(allergy_rows)
+        audited_bulk_create(Allergy.objects, allergy_rows)
         _refresh_safety(intake)
     return intake
 

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic.core.audit import record_view_log
 from clinic.core.clinical import medicines, red_flags
 from clinic.core.forms import form_add_validation_error
 from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_path
+from clinic.core.models import RecordView
 from clinic.core.second_factor import verified_staff_required
 from clinic.core.uploads import upload_response
 
@@ -339,6 +341,7 @@ def insurance_card(request: HttpRequest, public_id: uuid.UUID, side: str) -> Fil
     upload = {"front": intake.insurance_card_front, "back": intake.insurance_card_back}.get(side)
     if upload is None:
         raise Http404("no card photo")
+    record_view_log(request=request, record=intake, kind=RecordView.Kind.CARD_PHOTO)
     return upload_response(upload, inline=True)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from clinic.core.models import Language, PublicModel, SexAtBirth, StaffAlert
+from clinic.core.models import Language, PatientRecord, PublicModel, SexAtBirth, StaffAlert, person_label
 from clinic.core.person import PersonNameField, USStateField, ZIPCodeField
 from clinic.core.status import StatusMoves
 
@@ -158,7 +158,7 @@ def new_referral_number() -> str:
     return f"R-{chars[:4]}-{chars[4:]}"
 
 
-class Referral(PublicModel):
+class Referral(PatientRecord, PublicModel):
     number = models.CharField(_("referral number"), max_length=12, unique=True, default=new_referral_number)
     provider = models.ForeignKey(
         ReferringProvider, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referrer")
@@ -267,6 +267,10 @@ class Referral(PublicModel):
     def __str__(self) -> str:
         return self.number
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        label = person_label(self.patient_last_name, self.patient_first_name, self.patient_date_of_birth)
+        return self.patient_id, label
+
     @property
     def patient_name(self) -> str:
         return f"{self.patient_first_name} {self.patient_last_name}"
@@ -296,7 +300,7 @@ class Referral(PublicModel):
         return (end or timezone.now()) - self.submitted_at
 
 
-class ReferralDocument(PublicModel):
+class ReferralDocument(PatientRecord, PublicModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     upload = models.OneToOneField("clinic.Upload", on_delete=models.PROTECT, related_name="referral_document")
     added_by = models.ForeignKey(
@@ -312,6 +316,9 @@ class ReferralDocument(PublicModel):
 
     def __str__(self) -> str:
         return self.upload.original_name
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.referral.audit_patient()
 
 
 class ReferralEvent(models.Model):

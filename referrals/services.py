@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.core.alerts import staff_alert_raise_for_red_flags
+from clinic.core.audit import audited_update
 from clinic.core.clinical import red_flags
 from clinic.core.links import PROVIDER_EMAIL, LinkInvalid, link_open, link_sign
 from clinic.core.models import Patient, SafetyScreenRecord, Upload, person_fields_of
@@ -475,9 +476,10 @@ def referral_raise_priority(*, patient: Patient, emergency: bool) -> int:
     """A red flag found after referral (in the patient's intake) moves the patient's open referrals
     up the staff queue. Never lowers a priority. Returns how many referrals moved."""
     priority = QueuePriority.EMERGENCY_RED_FLAG if emergency else QueuePriority.URGENT
-    return Referral.objects.filter(
-        patient=patient, status__in=OPEN_STATUSES, queue_priority__gt=priority
-    ).update(queue_priority=priority)
+    return audited_update(
+        Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES, queue_priority__gt=priority),
+        queue_priority=priority,
+    )
 
 
 def referral_raise_priority_for_red_flags(*, patient: Patient, emergency: bool, **_signal: Any) -> None:

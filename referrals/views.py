@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic.core.audit import record_view_log
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
-from clinic.core.models import Upload
+from clinic.core.models import RecordView, Upload
 from clinic.core.second_factor import is_verified_staff
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store, upload_validate
 
@@ -262,10 +263,12 @@ def referral_new(request, provider):
 @provider_required
 def referral_detail(request, public_id, provider):
     referral = selectors.referral_get_for_provider(provider=provider, public_id=public_id)
-    return render(request, "referrals/detail.html", _detail_context(referral, provider))
+    return render(request, "referrals/detail.html", _detail_context(referral, provider, request=request))
 
 
 def _detail_context(referral, provider, **extra) -> dict:
+    """The referrer's page of one referral (it shows the patient's details: each showing is audited)."""
+    record_view_log(request=extra.pop("request"), record=referral)
     return {
         "referral": referral,
         "provider": provider,
@@ -297,7 +300,10 @@ def referral_add_documents(request, public_id, provider):
         if not form.errors:
             return redirect("referrals:detail", public_id=referral.public_id)
     return render(
-        request, "referrals/detail.html", _detail_context(referral, provider, document_form=form), status=400
+        request,
+        "referrals/detail.html",
+        _detail_context(referral, provider, document_form=form, request=request),
+        status=400,
     )
 
 
@@ -317,6 +323,7 @@ def referral_cancel(request, public_id, provider):
         else:
             messages.success(request, _("Referral %(number)s is cancelled.") % {"number": referral.number})
         return redirect("referrals:detail", public_id=referral.public_id)
+    record_view_log(request=request, record=referral)
     return render(request, "referrals/cancel.html", {"referral": referral, "form": form})
 
 
@@ -335,6 +342,7 @@ def document_download(request, public_id, document_id):
     provider = selectors.referring_provider_for_user(request.user)
     if not is_staff_reader and (provider is None or document.referral.provider_id != provider.pk):
         raise Http404
+    record_view_log(request=request, record=document, kind=RecordView.Kind.DOCUMENT)
     return upload_response(document.upload, inline=True)
 
 

@@ -17,6 +17,7 @@ from appointments import selectors, services
 from appointments.forms import BookingForm, DayViewForm, RescheduleForm, SafetyOverrideForm, StaffCancelForm
 from appointments.models import Appointment, LocationHours, VisitType
 from clinic.core.admin import ClinicModelAdmin
+from clinic.core.audit import record_view_log, record_views_log
 from clinic.core.forms import form_add_validation_error, validation_error_text
 
 
@@ -114,6 +115,7 @@ class AppointmentRequestPages(ClinicModelAdmin):
                 )
                 return redirect("admin:appointments_appointment_change", appointment.pk)
         hours = LocationHours.objects.filter(location=appointment_request.location)
+        record_view_log(request=request, record=appointment_request)
         return TemplateResponse(
             request,
             "appointments/admin/form_page.html",
@@ -150,6 +152,7 @@ class AppointmentRequestPages(ClinicModelAdmin):
                     request, _("Override recorded: the procedure can now be booked."), messages.SUCCESS
                 )
                 return redirect("admin:appointments_appointmentrequest_change", appointment_request.pk)
+        record_view_log(request=request, record=appointment_request)
         return TemplateResponse(
             request,
             "appointments/admin/form_page.html",
@@ -185,6 +188,7 @@ class AppointmentPages(ClinicModelAdmin):
         ]
 
     def _form_page(self, request, appointment, form, *, title, submit_label):
+        record_view_log(request=request, record=appointment)
         return TemplateResponse(
             request,
             "appointments/admin/form_page.html",
@@ -279,6 +283,8 @@ class AppointmentPages(ClinicModelAdmin):
                 location_id=getattr(form.cleaned_data["location"], "pk", None),
                 physician_id=getattr(form.cleaned_data["physician"], "pk", None),
             )
+            visits = list(visits)
+            record_views_log(request=request, records=visits)
         return TemplateResponse(
             request,
             "appointments/admin/day_view.html",

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .audit import audited_update
 from .clinical.red_flags import RedFlagResult
 from .emails import email_queue
 from .models import OutboundEmail, StaffAlert
@@ -71,8 +72,10 @@ def staff_alert_acknowledge(*, alert: StaffAlert, user: AbstractBaseUser) -> boo
     """False when someone already acknowledged it (their name and time are kept)."""
     with transaction.atomic():
         return bool(
-            StaffAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-                acknowledged_at=timezone.now(), acknowledged_by=user
+            audited_update(
+                StaffAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True),
+                acknowledged_at=timezone.now(),
+                acknowledged_by=user,
             )
         )
 

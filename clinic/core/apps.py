@@ -25,6 +25,20 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(_keep_staff_roles_in_step, sender=self)
 
+        from celery.signals import task_postrun, task_prerun
+
+        from .audit import audit_changes, task_correlation_end, task_correlation_start
+        from .models import Patient, SafetyScreenRecord, StaffAlert
+
+        # A patient's own details are kept in full: who changed a name, a date of birth or an address,
+        # and from what, is what an audit of misidentification or redirected email needs.
+        audit_changes(Patient)
+        audit_changes(StaffAlert, masked=["summary"])
+        # The inputs restate the patient's answers; the result (the decision the booking check reads) stays.
+        audit_changes(SafetyScreenRecord, masked=["inputs"])
+        task_prerun.connect(task_correlation_start, dispatch_uid="clinic.audit.task-start")
+        task_postrun.connect(task_correlation_end, dispatch_uid="clinic.audit.task-end")
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """Django's admin, served as the staff site that asks for a second factor (named in settings)."""

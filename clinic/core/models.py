@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -39,6 +40,31 @@ class PublicModel(models.Model):
         super().save(*args, **kwargs)
 
 
+def person_label(last_name: str, first_name: str, date_of_birth: datetime.date | str | None) -> str:
+    """How staff name a person in lists and in the audit: "Last, First (YYYY-MM-DD)"."""
+    # A date still as typed ("1950-01-01") when the row is saved is shown as it is.
+    born = f" ({date_of_birth:%Y-%m-%d})" if isinstance(date_of_birth, datetime.date) else ""
+    born = f" ({date_of_birth})" if isinstance(date_of_birth, str) and date_of_birth else born
+    return f"{last_name}, {first_name}{born}"
+
+
+class PatientRecord:
+    """A record about one patient. The audit (clinic.core.audit) files each change to it and each staff
+    view of it under that patient, so an administrator can ask who saw or changed what about someone.
+
+    Each model says who its patient is: the Patient's id once the record is linked to one (None before:
+    a referral not yet accepted, a self-started intake), and the person as the record names them.
+    """
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        raise NotImplementedError
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """What django-auditlog keeps beside each change (it calls this method by its name)."""
+        patient_id, label = self.audit_patient()
+        return {"patient_id": patient_id, "patient": label}
+
+
 class SexAtBirth(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -58,7 +84,7 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Patient(PublicModel):
+class Patient(PatientRecord, PublicModel):
     """A person the clinic cares for. Intake, referrals and appointments all point here."""
 
     first_name = PersonNameField(_("first name"), max_length=100)
@@ -86,7 +112,10 @@ class Patient(PublicModel):
         indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
 
     def __str__(self) -> str:
-        return f"{self.last_name}, {self.first_name} ({self.date_of_birth:%Y-%m-%d})"
+        return person_label(self.last_name, self.first_name, self.date_of_birth)
+
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.pk, str(self)
 
     @property
     def full_name(self) -> str:
@@ -224,7 +253,7 @@ class Upload(PublicModel):
         return self.original_name
 
 
-class StaffAlert(PublicModel):
+class StaffAlert(PatientRecord, PublicModel):
     """Something a clinician must act on today: an emergency or urgent red flag, or a positive PHQ-9
     item 9, on whatever raised it (an intake, a referral) through a generic link, so the core app
     holds the one alert rule without importing the apps above it.
@@ -274,8 +303,12 @@ class StaffAlert(PublicModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_tier_display()})"
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        subject = self.subject
+        return subject.audit_patient() if isinstance(subject, PatientRecord) else (None, "")
 
-class SafetyScreenRecord(models.Model):
+
+class SafetyScreenRecord(PatientRecord, models.Model):
     """The stored pre-procedure safety screen of one intake or one referral.
 
     Computed by `clinic.core.services.safety_screen_store` from `inputs` (the `procedure_safety.screen`
@@ -310,6 +343,9 @@ class SafetyScreenRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.source_id}"
 
+    def audit_patient(self) -> tuple[int | None, str]:
+        return self.patient_id, str(self.patient) if self.patient_id else ""
+
     @property
     def flags(self) -> list[dict]:
         return list(self.result.get("flags", []))
@@ -321,3 +357,66 @@ class SafetyScreenRecord(models.Model):
     @property
     def instruction_codes(self) -> list[str]:
         return list(self.result.get("instructions", []))
+
+
+class RecordView(models.Model):
+    """One look by a signed-in person at a patient's record: a staff page, a document, a card photo, an
+    export, a search; a referring provider's referral page. Written by `clinic.core.audit.record_view_log`
+    only, never changed or deleted (the admin is read-only for everyone, superusers included).
+
+    The patient is kept by id without a database constraint, and the user's name beside the user, so
+    that a row outlives the records it names.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Page")
+        LIST = "list", _("In a list")
+        DOCUMENT = "document", _("Document")
+        CARD_PHOTO = "card_photo", _("Insurance card photo")
+        EXPORT = "export", _("Export")
+        SEARCH = "search", _("Search")
+
+    viewed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    kind = models.CharField(_("kind of view"), max_length=20, choices=Kind)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type of record")
+    )
+    # None for a search, which names a kind of record rather than one.
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    record = GenericForeignKey("content_type", "object_id")
+    record_label = models.CharField(_("record"), max_length=200, blank=True)
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patient"),
+    )
+    patient_label = models.CharField(_("patient as the record names them"), max_length=250, blank=True)
+    # The words of a search (what was looked for is the point of auditing it).
+    search_terms = models.CharField(_("searched for"), max_length=200, blank=True)
+    client_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("record view")
+        verbose_name_plural = _("record views")
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["patient", "-viewed_at"]),
+            models.Index(fields=["user", "-viewed_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()} {self.record_label}"

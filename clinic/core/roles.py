@@ -107,6 +107,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _crud("appointments.safetyoverride", "view")
         | _crud("appointments.physician")
         | _crud("appointments.locationhours")
+        # The audit: who viewed and who changed patients' records (read-only for everyone).
+        | _crud("clinic.recordview", "view")
+        | _crud("auditlog.logentry", "view")
     ),
 }
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "auditlog",  # the change audit (clinic.core.audit); before clinic.core, whose admin replaces its own
     "clinic.core",
     "intake",
     "referrals",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Which second-factor device, if any, this session has passed (user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: the change audit's actor and address (clinic.core.audit).
+    "clinic.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and over-long signed-in sessions (after messages: it says why).
     "clinic.core.sessions.SessionTimeoutMiddleware",
@@ -185,6 +188,10 @@ AXES_LOCKOUT_CALLABLE = "clinic.core.lockout.lockout_response"
 # Axes masks passwords always; usernames (emails) and addresses are masked in its log lines too.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
+
+# The change audit (django-auditlog, clinic.core.audit): the correlation id is not read from a header
+# the client writes (a Celery task names itself there instead).
+AUDITLOG_CID_HEADER = None
 
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session ends after SESSION_IDLE_MINUTES without a request (pages warn a minute before

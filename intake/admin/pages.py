@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ReadOnlyModelAdmin
+from clinic.core.audit import record_view_log
 from clinic.core.forms import form_add_validation_error
 from intake import services
 from intake.forms import DN4ExaminationForm
@@ -61,6 +62,7 @@ class IntakePages(ReadOnlyModelAdmin):
                     )
                     return redirect("admin:intake_intake_change", intake.pk)
         interview = next((r for r in intake.responses.all() if r.code == dn4.INTERVIEW_CODE), None)
+        record_view_log(request=request, record=intake)
         return TemplateResponse(
             request,
             "admin/intake/intake/dn4_examination.html",

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ClinicModelAdmin, ReadOnlyModelAdmin
+from clinic.core.audit import record_view_log
 from clinic.core.clinical import red_flags as red_flag_rules
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.models import SafetyScreenRecord
@@ -128,6 +129,7 @@ class ReferralPages(ReadOnlyModelAdmin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(change_url)
+        record_view_log(request=request, record=referral)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -1,8 +1,9 @@
 """The core's admin: the base classes every app's admin builds on (base), the site's titles and accounts
-(staff_site), the core's ModelAdmins (models) and the alert acknowledgement page (pages).
+(staff_site), the core's ModelAdmins (models), the alert acknowledgement page (pages) and the two audit
+logs (audit).
 """
 
-from . import staff_site
+from . import audit, staff_site
 from .base import ClinicModelAdmin, ReadOnlyModelAdmin, RefuseTamperedSelectionMixin, StaffAlertInline
 from .models import LocationAdmin, OutboundEmailAdmin, PatientAdmin, StaffAlertAdmin
 
@@ -15,5 +16,6 @@ __all__ = [
     "RefuseTamperedSelectionMixin",
     "StaffAlertAdmin",
     "StaffAlertInline",
+    "audit",
     "staff_site",
 ]

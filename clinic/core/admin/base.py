@@ -4,13 +4,15 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from clinic.core.models import StaffAlert
+from clinic.core.audit import record_search_log, record_view_log
+from clinic.core.models import PatientRecord, StaffAlert
 
 _MAX_PK = 2**63 - 1
 
@@ -33,7 +35,25 @@ class RefuseTamperedSelectionMixin(_AdminBase):
         return super().response_action(request, queryset)
 
 
-class ClinicModelAdmin(RefuseTamperedSelectionMixin, admin.ModelAdmin):
+class AuditViewsMixin(_AdminBase):
+    """Each page of a patient's record is audited as a view (clinic.core.audit), and each search of
+    those records, with the words searched for."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # noqa: PLR0917 (Django's signature)
+        shows_patient_record = isinstance(obj, PatientRecord) and not add
+        if shows_patient_record:
+            record_view_log(request=request, record=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        terms = request.GET.get(SEARCH_VAR, "")
+        searches_patient_records = issubclass(self.model, PatientRecord)
+        if terms.strip() and searches_patient_records:
+            record_search_log(request=request, model=self.model, terms=terms)
+        return super().changelist_view(request, extra_context)
+
+
+class ClinicModelAdmin(AuditViewsMixin, RefuseTamperedSelectionMixin, admin.ModelAdmin):
     """The base of every ModelAdmin in the portal."""
 
     show_full_result_count = False

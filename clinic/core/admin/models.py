@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.core.alerts import staff_alert_acknowledge, staff_alert_escalation_due_at
+from clinic.core.audit import audit_readable
 from clinic.core.emails import email_retry
 from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert
 
@@ -24,6 +25,24 @@ class PatientAdmin(ClinicModelAdmin):
     search_fields = ["last_name", "first_name", "email", "=date_of_birth"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and audit_readable(request.user):
+            fields.append("audit_links")
+        return fields
+
+    @admin.display(description=_("audit"))
+    def audit_links(self, obj: Patient):
+        return format_html(
+            '<a href="{}?patient={}">{}</a> · <a href="{}?patient={}">{}</a>',
+            reverse("admin:clinic_recordview_changelist"),
+            obj.pk,
+            _("Who viewed this patient's records"),
+            reverse("admin:auditlog_logentry_changelist"),
+            obj.pk,
+            _("Changes to this patient's records"),
+        )
 
 
 @admin.register(Location)
