@@ -4,6 +4,8 @@ Contexts hold the referral number, the patient's initials, a link behind the log
 from fixed lists: never a diagnosis, a free-text note or a full name.
 """
 
+import uuid
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +36,20 @@ def email_referral_provider_verify(*, provider: ReferringProvider, link: str) ->
         template="referral-provider-verify",
         context={"verify_url": link},
         idempotency_key=f"referral-provider-verify:{provider.public_id}:{timezone.now().isoformat()}",
+    )
+
+
+def email_referral_registration_attempt(*, to: str, attempt: uuid.UUID) -> OutboundEmail:
+    """Someone tried to register with this account's email or NPI: the owner hears, the person
+    registering is told nothing (referring_provider_register)."""
+    return email_queue(
+        to=to,
+        template="referral-registration-attempt",
+        context={
+            "sign_in_url": settings.SITE_URL + reverse("referrals:login"),
+            "reset_url": settings.SITE_URL + reverse("referrals:password_reset"),
+        },
+        idempotency_key=f"referral-registration-attempt:{attempt}:{to}",
     )
 
 

@@ -101,17 +101,14 @@ class ProviderRegistrationForm(NothingCutForm, forms.ModelForm):
 
     def clean_npi(self):
         npi = self.cleaned_data["npi"]
-        if ReferringProvider.objects.filter(npi=npi).exists():
-            raise forms.ValidationError(
-                _("An account with this NPI already exists. Please sign in, or call us if this is a mistake.")
-            )
         return npi
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists. Please sign in."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        """An NPI already registered is not refused here, where the person would learn it has an
+        account: referring_provider_register tells that account's owner instead."""
 
     def clean(self):
         super().clean()

@@ -67,15 +67,26 @@ class ReferralError(ValidationError):
 
 
 @transaction.atomic
-def referring_provider_register(*, email: str, password: str, **profile: Any) -> ReferringProvider:
-    """A new referrer account (unverified) and the email that verifies its address.
+def referring_provider_register(*, email: str, password: str, **profile: Any) -> ReferringProvider | None:
+    """A new referrer account (unverified) and the email that verifies its address; or, when the
+    email or the NPI already has an account, nothing but an email to that account's owner.
 
-    `profile` holds the ReferringProvider fields (names, credentials, NPI, practice, address,
-    phone, fax). The email is the username.
+    The person registering sees the same "check your email" page either way, so the form never says
+    whether an address or an NPI is registered (no account enumeration); each owner is told once per
+    attempt. `profile` holds the ReferringProvider fields (names, credentials, NPI, practice,
+    address, phone, fax). The email is the username. Returns the new provider, or None.
     """
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(username__iexact=email).exists():
-        raise ReferralError({"email": _("An account with this email already exists. Please sign in.")})
+    owners = list(User.objects.filter(username__iexact=email))
+    owners += [
+        provider.user
+        for provider in ReferringProvider.objects.select_related("user").filter(npi=profile.get("npi", ""))
+    ]
+    if owners:
+        attempt = uuid.uuid4()
+        for address in sorted({owner.email for owner in owners if owner.email}):
+            emails.email_referral_registration_attempt(to=address, attempt=attempt)
+        return None
     user = User(
         username=email,
         email=email,
@@ -84,10 +95,15 @@ def referring_provider_register(*, email: str, password: str, **profile: Any) ->
     )
     user.set_password(password)
     user.full_clean()
-    user.save()
     provider = ReferringProvider(user=user, **profile)
-    provider.full_clean()
-    provider.save()
+    try:
+        with transaction.atomic():
+            user.save()
+            provider.user = user
+            provider.full_clean(exclude=["user"])
+            provider.save()
+    except IntegrityError:
+        return None  # registered by a simultaneous request a moment ago: that one sent its email
     referring_provider_send_email_verification(provider=provider)
     return provider
 

@@ -6,6 +6,7 @@ app_name = "referrals"
 
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/check-your-email/", views.register_done, name="register_done"),
     path("verify-email/resend/", views.resend_verification, name="resend_verification"),
     path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
     path("sign-in/", views.ProviderLoginView.as_view(), name="login"),

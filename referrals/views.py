@@ -7,7 +7,6 @@ profile is refused; a referral (or document) of another provider is a 404, whate
 import functools
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -72,7 +71,7 @@ def register(request):
     form = ProviderRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            provider = services.referring_provider_register(
+            services.referring_provider_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 **form.profile_data(),
@@ -80,16 +79,14 @@ def register(request):
         except ValidationError as error:
             form_add_validation_error(form, error)
         else:
-            login(request, provider.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _(
-                    "Your account is created. We have emailed you a link: "
-                    "open it to confirm your email address."
-                ),
-            )
-            return redirect("referrals:list")
+            # The same page whether an account was made or its owner was told (no enumeration).
+            return redirect("referrals:register_done")
     return render(request, "referrals/register.html", {"form": form})
+
+
+@require_GET
+def register_done(request):
+    return render(request, "referrals/register_done.html")
 
 
 @never_cache

@@ -52,13 +52,17 @@ def register_and_confirm(page, live_server):
     page.fill("#id_password1", "correct horse battery staple")
     page.fill("#id_password2", "correct horse battery staple")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="My referrals")).to_be_visible()
-    expect(page.get_by_text("awaiting verification by the clinic")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     (verification,) = emails_to(PROVIDER_EMAIL)
     link = re.search(r"https?://\S+/referrals/verify-email/\S+/", verification.body).group(0)
     page.goto(link)
     expect(page.get_by_text("your email address is confirmed")).to_be_visible()
+    page.fill("#id_username", PROVIDER_EMAIL)
+    page.fill("#id_password", "correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My referrals")).to_be_visible()
+    expect(page.get_by_text("awaiting verification by the clinic")).to_be_visible()
 
 
 def fill_referral(page):
