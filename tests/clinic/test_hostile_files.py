@@ -14,8 +14,15 @@ CLINIC_FILES = sorted(
 )
 
 
-@pytest.mark.parametrize("path", CLINIC_FILES, ids=[path.name for path in CLINIC_FILES])
 @pytest.mark.parametrize("allowed_types", [DOCUMENT_TYPES, IMAGE_TYPES], ids=["document", "card photo"])
-def test_a_file_of_the_clinics_hostile_set_is_refused(path, allowed_types):
-    with pytest.raises(ValidationError):
-        upload_validate(SimpleUploadedFile(path.name, path.read_bytes()), allowed_types=allowed_types)
+def test_every_file_of_the_clinics_hostile_set_is_refused(allowed_types):
+    # One test over the folder, so that an empty folder (the clinic's set is kept outside the
+    # repository) runs rather than skips; a file accepted fails it by name.
+    accepted = []
+    for path in CLINIC_FILES:
+        try:
+            upload_validate(SimpleUploadedFile(path.name, path.read_bytes()), allowed_types=allowed_types)
+        except ValidationError:
+            continue
+        accepted.append(path.name)
+    assert accepted == []
