@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from clinic.core.forms import NothingCutForm, form_add_validation_error
+from clinic.core.honeypot import HONEYPOT_FIELD, HoneypotMixin
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, Location
 from clinic.core.person import DateOfBirthField, DateOfBirthInput, PersonNameFormField
 from clinic.core.selectors import active_locations
@@ -32,7 +33,7 @@ def _apply_service_rule(form: forms.Form, rule, *args, **kwargs) -> None:
         form_add_validation_error(form, error)
 
 
-class AppointmentRequestForm(NothingCutForm, forms.Form):
+class AppointmentRequestForm(HoneypotMixin, NothingCutForm, forms.Form):
     """What a patient asks for. Identity fields are only there when we do not know them yet."""
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -100,6 +101,7 @@ class AppointmentRequestForm(NothingCutForm, forms.Form):
             Fieldset(_("Your visit"), "visit_type", "location", "reason"),
             Fieldset(_("When"), "earliest_date", "preferred_days", "time_windows"),
             Fieldset(_("Contact"), "contact_preference", "phone"),
+            HONEYPOT_FIELD,
             Submit("submit", _("Send my request"), css_class="btn-primary btn-lg"),
         )
 

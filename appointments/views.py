@@ -16,6 +16,7 @@ from clinic.core.clinical import procedure_safety
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import LinkExpired, LinkInvalid
 from clinic.core.models import Patient
+from clinic.core.ratelimits import LimitedAction, rate_limited
 
 from . import selectors, services, tokens
 from .forms import AppointmentRequestForm
@@ -46,8 +47,17 @@ def _known_patient(request) -> tuple[Patient | None, bool]:
     return patient, patient is not None
 
 
+def _request_email(request) -> str:
+    """The address the confirmation goes to: the known patient's, or the one typed in the form."""
+    patient, _link_ok = _known_patient(request)
+    if patient is not None:
+        return patient.email
+    return request.POST.get("email", "")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited(LimitedAction.APPOINTMENT_REQUEST, email=_request_email)
 def request_create(request):
     patient, link_ok = _known_patient(request)
     if not link_ok:
@@ -57,6 +67,8 @@ def request_create(request):
         )
         return redirect("request_appointment")
     form = AppointmentRequestForm(request.POST or None, known_patient=patient)
+    if request.method == "POST" and form.is_valid() and form.filled_by_a_robot:
+        return redirect("appointments:check_email")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

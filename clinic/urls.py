@@ -17,6 +17,8 @@ urlpatterns = [
     path("session/keep-alive/", sessions.session_keep_alive, name="session_keep_alive"),
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
+    # Before the staff site's own URLs, so its sign-in is rate limited (clinic.core.ratelimits).
+    path("staff/login/", views.staff_login),
     # Before the admin, whose own URLs would catch these. The names are the ones Django's admin and
     # auth views look for ("admin_password_reset" puts the link on the staff sign-in page).
     path("staff/password-reset/", views.StaffPasswordResetView.as_view(), name="admin_password_reset"),

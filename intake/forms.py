@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from clinic.core.clinical import medicines, procedure_safety, red_flags
 from clinic.core.clinical.medicines import DrugClass
 from clinic.core.forms import NothingCutForm
+from clinic.core.honeypot import HoneypotMixin
 from clinic.core.models import PERSON_FIELDS
 from clinic.core.person import DateOfBirthField, PersonNameFormField, PhoneTextFormField, validate_pain_onset
 from clinic.core.translated import Text
@@ -91,7 +92,7 @@ def pain_scale(label):
 # --- Start ------------------------------------------------------------------------------------------
 
 
-class StartForm(StepForm):
+class StartForm(HoneypotMixin, StepForm):
     first_name = PersonNameFormField(
         label=_("First name"), max_length=100, widget=forms.TextInput({"autocomplete": "given-name"})
     )

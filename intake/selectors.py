@@ -4,12 +4,14 @@ import uuid
 
 from django.db.models import Prefetch, QuerySet
 
+from clinic.core.links import LinkExpired, LinkInvalid
 from clinic.core.models import Patient
 
 from .forms import _option_key
 from .instruments import dn4, worded_instrument
 from .models import InstrumentResponse, Intake
 from .steps import STEPS
+from .tokens import read_resume_token
 from .vocabulary import BODY_REGION_LABELS
 
 
@@ -18,6 +20,19 @@ def intake_for_patient_access(*, public_id: uuid.UUID, allowed: list[str]) -> In
     if str(public_id) not in allowed:
         return None
     return Intake.objects.filter(public_id=public_id).first()
+
+
+def intake_email_for_expired_link(*, token: str) -> str:
+    """The address a fresh link for this expired resume link would go to ("" for any other token)."""
+    try:
+        read_resume_token(token)
+    except LinkExpired as expired:
+        return (
+            Intake.objects.filter(public_id=expired.public_id).values_list("email", flat=True).first() or ""
+        )
+    except LinkInvalid:
+        pass
+    return ""
 
 
 def open_draft_for_patient(*, patient: Patient) -> Intake | None:

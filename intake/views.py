@@ -17,6 +17,7 @@ from clinic.core.clinical import medicines, red_flags
 from clinic.core.forms import form_add_validation_error
 from clinic.core.links import LinkExpired, LinkInvalid, known_patient_request_path
 from clinic.core.models import RecordView
+from clinic.core.ratelimits import LimitedAction, posted, rate_limited
 from clinic.core.second_factor import verified_staff_required
 from clinic.core.uploads import upload_response
 
@@ -97,10 +98,12 @@ def _safety_context(intake: Intake) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited(LimitedAction.INTAKE_START, email=posted("email"))
 def start(request: HttpRequest) -> HttpResponse:
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.intake_start(**form.cleaned_data)
+        if not form.filled_by_a_robot:
+            services.intake_start(**form.cleaned_data)
         return render(request, "intake/check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "intake/start.html", {"form": form})
 
@@ -134,7 +137,12 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:step", public_id=intake.public_id, step=first_open)
 
 
+def _resend_link_email(request: HttpRequest) -> str:
+    return selectors.intake_email_for_expired_link(token=request.POST.get("token", ""))
+
+
 @require_POST
+@rate_limited(LimitedAction.INTAKE_RESEND_LINK, email=_resend_link_email)
 def resend_link(request: HttpRequest) -> HttpResponse:
     """From an expired link: a fresh one goes to the intake's own address (nothing shown here)."""
     form = ResendLinkForm(request.POST)

@@ -15,6 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from clinic.core.accounts import PasswordResetRequestForm, SignInLimitsMixin
 from clinic.core.clinical import procedure_safety, red_flags
 from clinic.core.forms import NothingCutForm
+from clinic.core.honeypot import HONEYPOT_FIELD, HoneypotMixin
 from clinic.core.models import Language, Location, SexAtBirth
 from clinic.core.person import DateOfBirthField, PersonNameFormField, validate_pain_onset
 from clinic.core.translated import Text
@@ -41,7 +42,7 @@ def _not_in_future(value: date | None, message) -> None:
 # --- Referring provider accounts -------------------------------------------------------------------
 
 
-class ProviderRegistrationForm(NothingCutForm, forms.ModelForm):
+class ProviderRegistrationForm(HoneypotMixin, NothingCutForm, forms.ModelForm):
     # The email is the account's username too: it must fit that column.
     email = forms.EmailField(
         label=_("Email"),
@@ -96,6 +97,7 @@ class ProviderRegistrationForm(NothingCutForm, forms.ModelForm):
                 Row(Column("phone"), Column("fax")),
             ),
             Fieldset(_("Password"), Row(Column("password1"), Column("password2"))),
+            HONEYPOT_FIELD,
             Submit("register", _("Create account")),
         )
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from clinic.core.audit import record_view_log
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import RecordView, Upload
+from clinic.core.ratelimits import LimitedAction, posted, rate_limited
 from clinic.core.second_factor import is_verified_staff
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store, upload_validate
 
@@ -65,10 +67,13 @@ def landing(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limited(LimitedAction.PROVIDER_REGISTRATION, email=posted("email"))
 def register(request):
     if selectors.referring_provider_for_user(request.user):
         return redirect("referrals:list")
     form = ProviderRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.filled_by_a_robot:
+        return redirect("referrals:register_done")
     if request.method == "POST" and form.is_valid():
         try:
             services.referring_provider_register(
@@ -106,6 +111,9 @@ def verify_email(request, token: str):
 
 @require_POST
 @provider_required
+@rate_limited(
+    LimitedAction.PROVIDER_RESEND_VERIFICATION, email=lambda request: str(getattr(request.user, "email", ""))
+)
 def resend_verification(request, provider):
     if not provider.email_is_verified:
         services.referring_provider_send_email_verification(provider=provider)
@@ -113,9 +121,11 @@ def resend_verification(request, provider):
     return redirect("referrals:list")
 
 
+@method_decorator(rate_limited(LimitedAction.PROVIDER_SIGN_IN, email=posted("username")), name="dispatch")
 class ProviderLoginView(auth_views.LoginView):
-    """Django's login view with the referrer's templates. Repeated wrong passwords are stopped by
-    django-axes (settings AXES_*), as on the staff sign-in."""
+    """Django's login view with the referrer's templates. Repeated wrong passwords for one account
+    from one address are stopped by django-axes (settings AXES_*), as on the staff sign-in; failures
+    from one address or at one account, however spread, by the rate limit."""
 
     template_name = "referrals/login.html"
     authentication_form = ProviderLoginForm
@@ -129,6 +139,7 @@ class ProviderLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("referring_providers")  # type: ignore[assignment]  # a lazy URL is what Django documents
 
 
+@method_decorator(rate_limited(LimitedAction.PASSWORD_RESET, email=posted("email")), name="dispatch")
 class ProviderPasswordResetView(auth_views.PasswordResetView):
     """The same answer for any address (clinic.core.accounts); the link goes to a provider account's
     address only."""

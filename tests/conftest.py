@@ -37,3 +37,10 @@ def admin_client(admin_user):
     client = SignInClient()
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def without_rate_limits(settings):
+    """The rate limits off (django-ratelimit's own switch), for tests that send a page hundreds of
+    requests to see how it answers them, not how often it may be asked."""
+    settings.RATELIMIT_ENABLE = False

@@ -5,7 +5,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 
 from tests.fuzz import BAD, End, end_of, expect, fuzz, fuzz_client, malformed_url, unexpected, url
 
-pytestmark = pytest.mark.django_db
+# These send one page hundreds of requests to check its answers; its rate limit is tested elsewhere.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_rate_limits")]
 
 
 @pytest.mark.parametrize(

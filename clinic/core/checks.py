@@ -1,8 +1,9 @@
 """System checks (`manage.py check`) for settings that fail silently at the worst moment."""
 
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 
+from .ratelimits import RATE_PATTERN, LimitedAction, rate_of
 from .roles import ALERTS, ESCALATIONS, staff_recipients
 
 
@@ -40,3 +41,22 @@ def check_staff_alert_recipients(app_configs, **kwargs) -> list[Warning]:
             )
         )
     return warnings
+
+
+@register()
+def check_rate_limits(app_configs, **kwargs) -> list[Error]:
+    """A rate that django-ratelimit cannot read would stop the limited page at the first request."""
+    errors = []
+    for action in LimitedAction:
+        for per in ("per_address", "per_email"):
+            rate = rate_of(action, per)
+            if rate and not RATE_PATTERN.match(rate):
+                errors.append(
+                    Error(
+                        f"The rate limit {rate!r} for {action} {per.replace('_', ' ')} is not a rate.",
+                        hint=f"Set RATE_LIMIT_{action.upper()}_{per.upper()} to a count per period such as "
+                        "5/h or 10/15m (s, m, h, d), or to nothing to turn it off.",
+                        id="clinic.E001",
+                    )
+                )
+    return errors

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,6 +17,7 @@ from django.views.generic.base import ContextMixin, View
 
 from .accounts import StaffPasswordResetForm
 from .checks import alert_recipients_state
+from .ratelimits import LimitedAction, posted, rate_limited
 from .selectors import active_locations, outbox_oldest_due_seconds
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,12 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request):
     return render(request, "clinic/home.html", {"locations": active_locations()})
+
+
+@rate_limited(LimitedAction.STAFF_SIGN_IN, email=posted("username"))
+def staff_login(request, extra_context=None):
+    """The staff site's own sign-in (looked up when called, whatever site class serves /staff/)."""
+    return admin.site.login(request, extra_context)
 
 
 @never_cache
@@ -75,6 +83,7 @@ class _StaffPages(ContextMixin, View):
         return {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
 
 
+@method_decorator(rate_limited(LimitedAction.PASSWORD_RESET, email=posted("email")), name="dispatch")
 class StaffPasswordResetView(_StaffPages, auth_views.PasswordResetView):
     form_class = StaffPasswordResetForm
     success_url = reverse_lazy("password_reset_done")

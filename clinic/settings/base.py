@@ -193,6 +193,39 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
 # the client writes (a Celery task names itself there instead).
 AUDITLOG_CID_HEADER = None
 
+# --- Rate limits (clinic/core/ratelimits.py names each action) -------------------------------------
+# How many requests one client address, and one email address, may make per window: "5/h" is five
+# an hour, "10/15m" ten in fifteen minutes. Set RATE_LIMIT_<ACTION>_PER_ADDRESS or _PER_EMAIL (for
+# example RATE_LIMIT_INTAKE_START_PER_EMAIL=3/h); an empty value turns that limit off. Sign-ins count
+# failed attempts only. Counts live in the cache (Redis); when it is down, limits fail open (logged).
+_RATE_LIMIT_DEFAULTS = {
+    # action: (per client address, per email address)
+    "intake_start": ("20/h", "5/h"),
+    "intake_resend_link": ("20/h", "5/h"),
+    "appointment_request": ("20/h", "5/h"),
+    "provider_registration": ("10/h", "3/h"),
+    "provider_resend_verification": ("10/h", "3/h"),
+    "password_reset": ("10/h", "3/h"),
+    "provider_sign_in": ("30/h", "10/h"),
+    # A whole clinic signs in from one address; one account's failures are what the email rate counts.
+    "staff_sign_in": ("60/h", "10/h"),
+}
+RATE_LIMITS = {
+    action: {
+        "per_address": env.str(f"RATE_LIMIT_{action.upper()}_PER_ADDRESS", default=per_address),
+        "per_email": env.str(f"RATE_LIMIT_{action.upper()}_PER_EMAIL", default=per_email),
+    }
+    for action, (per_address, per_email) in _RATE_LIMIT_DEFAULTS.items()
+}
+# How many proxies of ours (load balancer, ...) stand in front of the web processes. 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it); N: the address the outermost
+# proxy saw, the Nth entry from the right of X-Forwarded-For.
+RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
+RATELIMIT_USE_CACHE = "default"
+# A count that vanished between two cache calls (a key expiring) must not refuse anyone.
+RATELIMIT_FAIL_OPEN = True
+# --- end of rate limits ------------------------------------------------------------------------------
+
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session ends after SESSION_IDLE_MINUTES without a request (pages warn a minute before
 # and offer to stay) and SESSION_MAX_HOURS after signing in (clinic.core.sessions).
@@ -356,9 +389,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A request never hangs on a dead Redis: the rate limits then fail open at once (clinic.core.ratelimits).
+CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": CACHE_OPTIONS,
+        }
         if REDIS_URL
         # Only for a single-process first run; every real deployment sets REDIS_URL.
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -25,7 +25,8 @@ from tests.fuzz import (
 
 from .conftest import local_slot
 
-pytestmark = pytest.mark.django_db
+# These send one page hundreds of requests to check its answers; its rate limit is tested elsewhere.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_rate_limits")]
 
 REQUEST_FIELDS = [
     "submission_key",

@@ -35,7 +35,8 @@ from tests.fuzz import (
 
 from . import helpers
 
-pytestmark = pytest.mark.django_db
+# These send one page hundreds of requests to check its answers; its rate limit is tested elsewhere.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_rate_limits")]
 
 BAD_TOKENS = ["x", "a:b:c", HUGE[:3000], "..%2F..", resume_token(uuid.uuid4())[:-3] + "abc"]
 FORMSET_PREFIXES = ("med", "allergy", "injection", "surgery")

@@ -28,7 +28,8 @@ from tests.fuzz import BAD, End, fuzz, fuzz_client, malformed_url, unexpected, u
 
 from .conftest import referral_post
 
-pytestmark = pytest.mark.django_db
+# These send one page hundreds of requests to check its answers; its rate limit is tested elsewhere.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_rate_limits")]
 
 HUGE = "x" * 20_000
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
