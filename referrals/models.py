@@ -158,6 +158,18 @@ def new_referral_number() -> str:
     return f"R-{chars[:4]}-{chars[4:]}"
 
 
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    """A referral from a provider the clinic has not verified yet is held: stored, shown to its
+    provider, but in no staff worklist until staff verify the provider (then all of theirs are
+    released at once, nothing to move)."""
+
+    def held(self) -> "ReferralQuerySet":
+        return self.filter(provider__verified_at__isnull=True)
+
+    def not_held(self) -> "ReferralQuerySet":
+        return self.filter(provider__verified_at__isnull=False)
+
+
 class Referral(PatientRecord, PublicModel):
     number = models.CharField(_("referral number"), max_length=12, unique=True, default=new_referral_number)
     provider = models.ForeignKey(
@@ -234,6 +246,8 @@ class Referral(PatientRecord, PublicModel):
     safety_flags = models.JSONField(_("safety flags"), default=list, blank=True)
     alerts = GenericRelation(StaffAlert, related_query_name="referral")
 
+    objects = ReferralQuerySet.as_manager()
+
     decline_reason = models.CharField(_("decline reason"), max_length=40, choices=DeclineReason, blank=True)
     decline_note = models.TextField(_("decline note"), max_length=2000, blank=True)
     scheduled_for = models.DateTimeField(_("visit date"), null=True, blank=True)
@@ -282,6 +296,11 @@ class Referral(PatientRecord, PublicModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for staff to verify its provider (ReferralQuerySet.held is the same rule)."""
+        return not self.provider.is_verified
 
     @property
     def has_red_flag(self) -> bool:

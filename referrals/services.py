@@ -63,6 +63,52 @@ class ReferralError(ValidationError):
     """A request the referral rules refuse; the message is for the person who asked."""
 
 
+# --- Held referrals: the provider is not verified yet --------------------------------------------------
+
+# While its provider is unverified a referral is held: staff may decline or cancel it, nothing else.
+MOVES_WHILE_HELD = frozenset({ReferralStatus.DECLINED, ReferralStatus.CANCELLED})
+
+
+def referral_check_not_held(*, referral: Referral, to_status: str) -> None:
+    if to_status not in MOVES_WHILE_HELD and referral.is_held:
+        raise ReferralError(
+            _(
+                "Referral %(number)s is held until the clinic verifies its referring provider: "
+                "verify the provider first (Referring providers)."
+            )
+            % {"number": referral.number}
+        )
+
+
+def referral_documents_left(*, provider: ReferringProvider) -> int | None:
+    """How many more documents an unverified provider may store (None: no limit once verified)."""
+    if provider.is_verified:
+        return None
+    stored = ReferralDocument.objects.filter(referral__provider=provider).count()
+    return max(0, settings.REFERRAL_UNVERIFIED_DOCUMENT_QUOTA - stored)
+
+
+def referral_documents_check_quota(*, provider: ReferringProvider, adding: int) -> None:
+    """Refuse storing `adding` more documents past an unverified provider's quota, saying why."""
+    left = referral_documents_left(provider=provider)
+    if left is None or adding <= left:
+        return
+    raise ReferralError(
+        {
+            "documents": _(
+                "Until the clinic has verified your account you can send %(quota)s documents in all, "
+                "and %(left)s more now. Please send the others once we have verified you (we will "
+                "email you), or call us at %(phone)s."
+            )
+            % {
+                "quota": settings.REFERRAL_UNVERIFIED_DOCUMENT_QUOTA,
+                "left": left,
+                "phone": settings.CLINIC_PHONE,
+            }
+        }
+    )
+
+
 # --- Referring providers ---------------------------------------------------------------------------
 
 
@@ -213,6 +259,8 @@ def referral_submit(
     existing = Referral.objects.filter(submission_token=submission_token, provider=provider).first()
     if existing is not None:
         return existing, False
+    uploads = list(uploads)
+    referral_documents_check_quota(provider=provider, adding=len(uploads))
     try:
         with transaction.atomic():
             return _referral_create(
@@ -271,9 +319,10 @@ def _referral_create(
 @transaction.atomic
 def referral_document_add(*, referral: Referral, upload: Upload, by) -> ReferralDocument:
     """A document sent after submission, while the referral is still open."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update().select_related("provider").get(pk=referral.pk)
     if not referral.is_open:
         raise ReferralError(_("This referral is closed; documents can no longer be added."))
+    referral_documents_check_quota(provider=referral.provider, adding=1)
     return ReferralDocument.objects.create(referral=referral, upload=upload, added_by=by)
 
 
@@ -289,6 +338,7 @@ def _referral_move(
         .select_related("provider__user", "patient")
         .get(pk=referral.pk)
     )
+    referral_check_not_held(referral=locked, to_status=to_status)
     now = timezone.now()
     event = status_move(
         locked,
@@ -332,6 +382,7 @@ def referral_accept(
     # Checked again under the lock by _referral_move; here so that a refused move says so, rather
     # than asking about duplicates or creating a patient first.
     REFERRAL_MOVES.check(referral, ReferralStatus.ACCEPTED)
+    referral_check_not_held(referral=referral, to_status=ReferralStatus.ACCEPTED)
     patient = link_patient or referral.patient
     if patient is None:
         duplicates = list(referral_possible_duplicates(referral=referral))

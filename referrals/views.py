@@ -218,6 +218,17 @@ def _store_uploads(form, field: str, files) -> list[Upload]:
     return stored
 
 
+def _within_document_quota(form, provider, *, adding: int) -> bool:
+    """False, with the reason next to the documents field, past an unverified provider's quota."""
+    try:
+        services.referral_documents_check_quota(provider=provider, adding=adding)
+    except ValidationError as error:
+        form.is_valid()
+        form_add_validation_error(form, error)
+        return False
+    return True
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @provider_required
@@ -242,7 +253,16 @@ def referral_new(request, provider):
         form.is_valid()
         form.add_error("documents", _("Send at most %(max)s documents.") % {"max": MAX_DOCUMENTS})
         files = []
+    if files and not _within_document_quota(form, provider, adding=len(kept) + len(files)):
+        files = []
     form_ok = form.is_valid()
+    if files and not form_ok and not provider.is_verified:
+        # Held providers' files are stored only with a referral that is sent, never kept for a retry.
+        form.add_error(
+            "documents",
+            _("Your documents were not kept because the form needs changes: attach them again to send it."),
+        )
+        files = []
     kept += _store_uploads(form, "documents", files) if files else []
     if form_ok and form.is_valid():
         referral, created = services.referral_submit(
@@ -297,8 +317,8 @@ def referral_add_documents(request, public_id, provider):
     if not referral.is_open:
         messages.error(request, _("This referral is closed; documents can no longer be added."))
         return redirect("referrals:detail", public_id=referral.public_id)
-    if form.is_valid():
-        files = request.FILES.getlist("documents")[:MAX_DOCUMENTS]
+    files = request.FILES.getlist("documents")[:MAX_DOCUMENTS]
+    if form.is_valid() and _within_document_quota(form, provider, adding=len(files)):
         with transaction.atomic():
             stored = _store_uploads(form, "documents", files)
             for upload in stored:

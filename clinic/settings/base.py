@@ -224,6 +224,9 @@ RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 RATELIMIT_USE_CACHE = "default"
 # A count that vanished between two cache calls (a key expiring) must not refuse anyone.
 RATELIMIT_FAIL_OPEN = True
+# A referral from a provider the clinic has not verified yet is held out of the staff worklists, and
+# such a provider may store at most this many documents in all until verified.
+REFERRAL_UNVERIFIED_DOCUMENT_QUOTA = env.int("REFERRAL_UNVERIFIED_DOCUMENT_QUOTA", default=3)
 # --- end of rate limits ------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,7 +13,7 @@ from appointments.models import AppointmentRequest, RequestStatus
 from clinic.core.models import StaffAlert
 from clinic.core.translated import StrPromise
 from intake.models import Intake, IntakeStatus
-from referrals.models import Referral
+from referrals.models import OPEN_STATUSES, Referral
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,17 @@ def _unacknowledged_alerts(tier: str) -> Callable[[], QuerySet]:
 
 def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
     def items() -> QuerySet:
-        referrals = Referral.objects.filter(status__in=statuses)
+        referrals = Referral.objects.not_held().filter(status__in=statuses)
         if older_than_days:
             cutoff = timezone.now() - timedelta(days=older_than_days)
             return referrals.filter(submitted_at__lt=cutoff)
         return referrals
 
     return items
+
+
+def _held_referrals() -> QuerySet:
+    return Referral.objects.held().filter(status__in=OPEN_STATUSES)
 
 
 def _intakes_to_review() -> QuerySet:
@@ -86,6 +90,13 @@ WORKLISTS = (
         "admin:referrals_referral_changelist",
         "aging=14",
         _referrals("submitted", "under_review", "accepted", older_than_days=14),
+    ),
+    Worklist(
+        _("Referrals held until their provider is verified"),
+        "referrals.view_referral",
+        "admin:referrals_referral_changelist",
+        "worklist=held",
+        _held_referrals,
     ),
     Worklist(
         _("Intakes waiting for review"),

@@ -14,7 +14,7 @@ from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical import red_flags as red_flag_rules
 from clinic.core.forms import validation_error_text
 from referrals import services
-from referrals.models import Referral, ReferralStatus, ReferringProvider
+from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, ReferringProvider
 
 from .pages import ReferralPages, ReferringProviderPages
 
@@ -66,15 +66,18 @@ class WorklistFilter(admin.SimpleListFilter):
             ("new", _("New (submitted or under review)")),
             ("to_book", _("Accepted, not yet booked")),
             ("open", _("All open")),
+            ("held", _("Held: provider not yet verified")),
         ]
 
     def queryset(self, request, queryset):
+        # Held referrals wait in their own list until staff verify the provider.
         return {
-            "new": lambda: queryset.filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW]),
-            "to_book": lambda: queryset.filter(status=S.ACCEPTED),
-            "open": lambda: queryset.filter(
+            "new": lambda: queryset.not_held().filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW]),
+            "to_book": lambda: queryset.not_held().filter(status=S.ACCEPTED),
+            "open": lambda: queryset.not_held().filter(
                 status__in=[S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.SCHEDULED]
             ),
+            "held": lambda: queryset.held().filter(status__in=OPEN_STATUSES),
         }.get(self.value() or "", lambda: queryset)()
 
 
@@ -95,7 +98,7 @@ class AgingWithoutBookingFilter(admin.SimpleListFilter):
         if value is None or value not in {str(days) for days in self.DAYS}:
             return queryset
         cutoff = timezone.now() - datetime.timedelta(days=int(value))
-        return queryset.filter(status__in=self.NOT_BOOKED, submitted_at__lt=cutoff)
+        return queryset.not_held().filter(status__in=self.NOT_BOOKED, submitted_at__lt=cutoff)
 
 
 @admin.register(Referral)

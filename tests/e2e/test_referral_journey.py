@@ -142,7 +142,11 @@ def test_a_provider_registers_refers_with_a_document_and_staff_close_the_loop(
         desk.goto(f"{live_server.url}/staff/referrals/referral/")
         desk.get_by_role("link", name=referral.number).click()
         expect(desk.get_by_text("Radiculopathy, lumbar region")).to_be_visible()
-        expect(desk.get_by_text("Awaiting provider verification").first).to_be_visible()
+        expect(desk.get_by_text("Held: awaiting provider verification")).to_be_visible()
+        # A held referral is accepted only once staff have verified its provider.
+        desk.get_by_role("link", name="check and verify the referring provider").click()
+        desk.get_by_role("button", name="Verify this provider").click()
+        expect(desk.get_by_text("is verified.")).to_be_visible()
 
         staff_action(desk, live_server, referral, "Accept")
         assert [m.subject for m in emails_to(PROVIDER_EMAIL)][-1] == f"Referral {referral.number} accepted"
@@ -170,5 +174,5 @@ def test_a_provider_registers_refers_with_a_document_and_staff_close_the_loop(
     page.goto(f"{live_server.url}/referrals/mine/")
     expect(page.get_by_role("row").filter(has_text=referral.number).get_by_text("Seen")).to_be_visible()
     subjects = [m.subject for m in emails_to(PROVIDER_EMAIL)]
-    assert len(subjects) == 5  # verify link, acknowledgement, accepted, scheduled, seen
+    assert len(subjects) == 6  # verify link, acknowledgement, verified, accepted, scheduled, seen
     assert len(emails_to(PATIENT_EMAIL)) == 2  # intake invitation, visit date
