@@ -17,6 +17,7 @@ import appointments.forms
 import intake.forms
 import referrals.forms
 from appointments.models import AppointmentRequest
+from clinic.core.honeypot import HONEYPOT_FIELD
 from clinic.core.models import PERSON_FIELDS, Patient
 from intake.models import Allergy, Intake, Medication
 from referrals.models import Referral, ReferralEvent, ReferringProvider
@@ -109,8 +110,8 @@ def typed_fields(form: forms.BaseForm):
     for name, field in form.fields.items():
         if not isinstance(field, forms.CharField) or isinstance(field, forms.UUIDField | PhoneNumberField):
             continue
-        if isinstance(field.widget, forms.HiddenInput | forms.PasswordInput):
-            continue
+        if isinstance(field.widget, forms.HiddenInput | forms.PasswordInput) or name == HONEYPOT_FIELD:
+            continue  # the honeypot is for robots, never typed by a person
         yield name, field
 
 

@@ -197,6 +197,8 @@ def record_views_log(
 
 def record_search_log(*, request: HttpRequest, model: type[models.Model], terms: str) -> None:
     """A signed-in person searched the records of `model` for `terms`."""
+    # Only what can be printed: PostgreSQL refuses a NUL in text, and controls mean nothing here.
+    terms = "".join(character for character in terms if character.isprintable())
     if (user := _viewer(request)) is not None and terms.strip():
         RecordView.objects.create(
             user=user,
