@@ -5,8 +5,9 @@ import unicodedata
 from typing import Any
 
 from django import forms
-from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from clinic.core.person import ShapedCharField
 
 _NPI = re.compile(r"[0-9]{10}")
 # The NPI sits in the ISO 7812 card-issuer range "80840"; the Luhn check runs over prefix + NPI.
@@ -71,17 +72,8 @@ class NPIFormField(forms.CharField):
         return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
 
 
-class NPIField(models.CharField):
+class NPIField(ShapedCharField):
     """An NPI column: the ten digits, typed into any form through `NPIFormField`."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
-        super().__init__(*args, **kwargs)
-
-    def formfield(
-        self,
-        form_class: type[forms.Field] | None = None,
-        choices_form_class: type[forms.ChoiceField] | None = None,
-        **kwargs: Any,
-    ) -> forms.Field | None:
-        return super().formfield(form_class=form_class or NPIFormField, **kwargs)
+    form_field_class = NPIFormField
+    default_max_length = 10

@@ -287,20 +287,33 @@ class PhoneTextFormField(PhoneNumberField):
 # is and can still be saved, rather than make every later change to its record fail.
 
 
-class PersonNameField(models.CharField):  # type: ignore[type-arg]
+class ShapedCharField(models.CharField):  # type: ignore[type-arg]
+    """A text column whose form field, in every form and in the admin, checks its one shape."""
+
+    form_field_class: type[forms.Field] = forms.CharField
+    default_max_length: int | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.default_max_length is not None:
+            kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
+
     def formfield(
         self,
         form_class: type[forms.Field] | None = None,
         choices_form_class: type[forms.ChoiceField] | None = None,
         **kwargs: Any,
     ) -> forms.Field | None:
-        return super().formfield(form_class=form_class or PersonNameFormField, **kwargs)
+        return super().formfield(form_class=form_class or self.form_field_class, **kwargs)
 
 
-class USStateField(models.CharField):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 2)
-        super().__init__(*args, **kwargs)
+class PersonNameField(ShapedCharField):
+    form_field_class = PersonNameFormField
+
+
+class USStateField(ShapedCharField):
+    form_field_class = USStateFormField
+    default_max_length = 2
 
     def formfield(
         self,
@@ -312,18 +325,9 @@ class USStateField(models.CharField):  # type: ignore[type-arg]
         widget = kwargs.get("widget")
         if isinstance(widget, type) and issubclass(widget, forms.TextInput):
             del kwargs["widget"]
-        return super().formfield(form_class=form_class or USStateFormField, **kwargs)
+        return super().formfield(form_class, choices_form_class, **kwargs)
 
 
-class ZIPCodeField(models.CharField):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
-        super().__init__(*args, **kwargs)
-
-    def formfield(
-        self,
-        form_class: type[forms.Field] | None = None,
-        choices_form_class: type[forms.ChoiceField] | None = None,
-        **kwargs: Any,
-    ) -> forms.Field | None:
-        return super().formfield(form_class=form_class or ZIPCodeFormField, **kwargs)
+class ZIPCodeField(ShapedCharField):
+    form_field_class = ZIPCodeFormField
+    default_max_length = 10
