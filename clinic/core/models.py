@@ -14,6 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from .clinical.red_flags import TIER_LABELS
 from .clinical.red_flags import Tier as RedFlagTier
 from .person import PersonNameField, USStateField, ZIPCodeField
+from .roles import CLINICAL_DETAIL_PERMISSION
 
 
 class PublicModel(models.Model):
@@ -253,6 +254,15 @@ class Upload(PublicModel):
         return self.original_name
 
 
+class StaffAlertQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StaffAlertQuerySet":
+        """Minimum necessary: a PHQ-9 item 9 alert tells of an answer about self-harm, so only those who
+        read clinical detail see it; a red-flag alert says how soon to book, which the front desk needs."""
+        if user.has_perm(CLINICAL_DETAIL_PERMISSION):
+            return self
+        return self.exclude(kind=StaffAlert.Kind.PHQ9_ITEM9)
+
+
 class StaffAlert(PatientRecord, PublicModel):
     """Something a clinician must act on today: an emergency or urgent red flag, or a positive PHQ-9
     item 9, on whatever raised it (an intake, a referral) through a generic link, so the core app
@@ -283,6 +293,8 @@ class StaffAlert(PatientRecord, PublicModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    objects = StaffAlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff alert")

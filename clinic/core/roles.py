@@ -16,6 +16,9 @@ FRONT_DESK = "Front desk"
 CLINICIAN = "Clinician"
 CLINIC_ADMINISTRATOR = "Clinic administrator"
 
+# Who reads the clinical detail of an intake (answers, scores, medicines) and the PHQ-9 item 9 alerts.
+CLINICAL_DETAIL_PERMISSION = "intake.view_clinical_intake"
+
 ROLE_LABELS = {
     FRONT_DESK: _("Front desk"),
     CLINICIAN: _("Clinician"),
@@ -51,7 +54,8 @@ def _crud(model: str, *actions: str) -> set[str]:
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     # Minimum necessary: the front desk schedules, so it sees who the patient is, how to reach them,
     # their insurance, red-flag urgency and the procedure-safety screen a booking depends on, but
-    # not the clinical answers of an intake (scores, pain story, medicines, history, PHQ-9 item 9).
+    # not the clinical answers of an intake (scores, pain story, medicines, history, PHQ-9 item 9);
+    # of the staff alerts it sees the red flags, not PHQ-9 item 9 (StaffAlertQuerySet.visible_to).
     FRONT_DESK: (
         _crud("clinic.patient", "add", "change", "view")
         | _crud("clinic.location", "view")

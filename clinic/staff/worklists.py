@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -22,21 +23,21 @@ class Worklist:
     permission: str
     url_name: str
     query: str
-    items: Callable[[], QuerySet]
+    items: Callable[[Any], QuerySet]  # given the user
     urgent: bool = False
     # A red-flag tier shown beside the label with the tier styles of every other page.
     tier: str = ""
 
 
-def _unacknowledged_alerts(tier: str) -> Callable[[], QuerySet]:
-    def items() -> QuerySet:
-        return StaffAlert.objects.filter(acknowledged_at__isnull=True, tier=tier)
+def _unacknowledged_alerts(tier: str) -> Callable[[Any], QuerySet]:
+    def items(user) -> QuerySet:
+        return StaffAlert.objects.visible_to(user).filter(acknowledged_at__isnull=True, tier=tier)
 
     return items
 
 
-def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySet]:
-    def items() -> QuerySet:
+def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[Any], QuerySet]:
+    def items(user) -> QuerySet:
         referrals = Referral.objects.not_held().filter(status__in=statuses)
         if older_than_days:
             cutoff = timezone.now() - timedelta(days=older_than_days)
@@ -46,15 +47,15 @@ def _referrals(*statuses: str, older_than_days: int = 0) -> Callable[[], QuerySe
     return items
 
 
-def _held_referrals() -> QuerySet:
+def _held_referrals(user) -> QuerySet:
     return Referral.objects.held().filter(status__in=OPEN_STATUSES)
 
 
-def _intakes_to_review() -> QuerySet:
+def _intakes_to_review(user) -> QuerySet:
     return Intake.objects.filter(status=IntakeStatus.SUBMITTED)
 
 
-def _requests_to_book() -> QuerySet:
+def _requests_to_book(user) -> QuerySet:
     return AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
 
 
@@ -130,7 +131,7 @@ def staff_worklists(user) -> list[WorklistEntry]:
         WorklistEntry(
             worklist.label,
             f"{reverse(worklist.url_name)}?{worklist.query}",
-            worklist.items().count(),
+            worklist.items(user).count(),
             worklist.urgent,
             worklist.tier,
         )

@@ -9,7 +9,8 @@ from django.utils.translation import ngettext
 from clinic.core.admin import StaffAlertInline
 from clinic.core.clinical.procedure_safety import DEVICES_BY_KEY
 from clinic.core.clinical.red_flags import TIER_LABELS, TIERS_MOST_SEVERE_FIRST
-from clinic.core.models import SafetyScreenRecord
+from clinic.core.models import SafetyScreenRecord, StaffAlert
+from clinic.core.roles import CLINICAL_DETAIL_PERMISSION
 from clinic.core.status import StatusMoveRefused
 from clinic.core.templatetags.tiers import red_flag_findings
 from intake import selectors, services
@@ -41,7 +42,7 @@ class FlagFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "crisis" and not request.user.has_perm("intake.view_clinical_intake"):
+        if value == "crisis" and not request.user.has_perm(CLINICAL_DETAIL_PERMISSION):
             return queryset.none()
         if value in {"emergency", "urgent", "flag"}:
             return queryset.filter(red_flag_tier=value)
@@ -50,7 +51,8 @@ class FlagFilter(admin.SimpleListFilter):
         if value == "safety":
             return queryset.exclude(safety_flags=[])
         if value == "unacknowledged":
-            return queryset.filter(alerts__acknowledged_at__isnull=True).distinct()
+            open_alerts = StaffAlert.objects.visible_to(request.user).filter(acknowledged_at__isnull=True)
+            return queryset.filter(alerts__in=open_alerts).distinct()
         return queryset
 
 
@@ -162,7 +164,7 @@ class IntakeAdmin(IntakePages):
 
     @staticmethod
     def reads_clinical_detail(request) -> bool:
-        return request.user.has_perm("intake.view_clinical_intake")
+        return request.user.has_perm(CLINICAL_DETAIL_PERMISSION)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

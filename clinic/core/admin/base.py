@@ -1,6 +1,6 @@
 """What every ModelAdmin and inline of the portal builds on."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.audit import record_search_log, record_view_log
-from clinic.core.models import PatientRecord, StaffAlert
+from clinic.core.models import PatientRecord, StaffAlert, StaffAlertQuerySet
 
 _MAX_PK = 2**63 - 1
 
@@ -90,6 +90,9 @@ class StaffAlertInline(GenericTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        return cast(StaffAlertQuerySet, super().get_queryset(request)).visible_to(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False

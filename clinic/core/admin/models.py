@@ -1,5 +1,7 @@
 """The core's records: patients, locations, outbound email and staff alerts."""
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +14,8 @@ from django.utils.translation import ngettext
 from clinic.core.alerts import staff_alert_acknowledge, staff_alert_escalation_due_at
 from clinic.core.audit import audit_readable
 from clinic.core.emails import email_retry
-from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert
+from clinic.core.models import Location, OutboundEmail, Patient, StaffAlert, StaffAlertQuerySet
+from clinic.core.roles import CLINICAL_DETAIL_PERMISSION
 
 from .base import ClinicModelAdmin
 from .pages import StaffAlertPages
@@ -125,9 +128,14 @@ class StaffAlertAdmin(StaffAlertPages):
     show_full_result_count = False
     change_form_template = "admin/clinic/staffalert/change_form.html"
 
+    def get_list_filter(self, request):
+        # Those who see one kind only have nothing to filter by kind.
+        sees_every_kind = request.user.has_perm(CLINICAL_DETAIL_PERMISSION)
+        return [f for f in self.list_filter if f != "kind" or sees_every_kind]
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("content_type", "acknowledged_by")
-        return queryset.prefetch_related("subject")
+        queryset = cast(StaffAlertQuerySet, super().get_queryset(request)).visible_to(request.user)
+        return queryset.select_related("content_type", "acknowledged_by").prefetch_related("subject")
 
     @admin.display(description=_("alert"), ordering="tier")
     def alert_display(self, obj: StaffAlert):
