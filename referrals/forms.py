@@ -18,6 +18,7 @@ from clinic.core.forms import NothingCutForm
 from clinic.core.honeypot import HONEYPOT_FIELD, HoneypotMixin
 from clinic.core.models import Language, Location, SexAtBirth
 from clinic.core.person import DateOfBirthField, PersonNameFormField, validate_pain_onset
+from clinic.core.second_factor import second_factor_check
 from clinic.core.translated import Text
 
 from .icd10 import icd10_billable_children, icd10_exists, icd10_is_billable, icd10_normalise
@@ -147,6 +148,48 @@ class ProviderPasswordResetForm(PasswordResetRequestForm):
 
     def accounts(self):
         return get_user_model().objects.filter(referring_provider__isnull=False)
+
+
+class SecondFactorOffForm(forms.Form):
+    """Turning the second step off takes proof that the person is the account's owner now: a code
+    from the app (or a backup code), or the password."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a backup code"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("Or your password"),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean() or {}
+        code, password = data.get("code", ""), data.get("password", "")
+        if not code and not password and not self.errors:
+            raise forms.ValidationError(
+                _("Type the code your app shows now, or your password."), code="required"
+            )
+        if code and second_factor_check(self.user, code) is not None:
+            return data
+        if password and self.user.check_password(password):
+            return data
+        if code:
+            self.add_error(
+                "code", _("That code is not right, or it has expired. Type the code your app shows now.")
+            )
+        if password:
+            self.add_error("password", _("That password is not right."))
+        return data
 
 
 # --- The referral form -----------------------------------------------------------------------------

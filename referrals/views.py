@@ -15,16 +15,30 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.core.audit import record_view_log
-from clinic.core.forms import form_add_validation_error, validation_error_text
+from clinic.core.forms import SecondFactorForm, form_add_validation_error, validation_error_text
 from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, link_sign
 from clinic.core.models import RecordView, Upload
 from clinic.core.ratelimits import LimitedAction, posted, rate_limited
-from clinic.core.second_factor import is_verified_staff
+from clinic.core.second_factor import (
+    backup_codes_left,
+    enrolment_device,
+    enrolment_finish,
+    has_second_factor,
+    is_backup_code,
+    is_verified_staff,
+    qr_code_svg,
+    second_factor_pending,
+    second_factor_remove,
+    second_factor_sign_in,
+    secret_for_typing,
+)
 from clinic.core.uploads import DOCUMENT_TYPES, upload_response, upload_store, upload_validate
 
 from . import selectors, services
@@ -36,13 +50,21 @@ from .forms import (
     ProviderPasswordResetForm,
     ProviderRegistrationForm,
     ReferralForm,
+    SecondFactorOffForm,
 )
 from .icd10 import icd10_description, icd10_search
 from .models import ReferralDocument, ReferralStatus
 
 
+def second_step_redirect(request, next_url: str | None = None):
+    """To the code step of the sign-in, coming back to `next_url` (this page) afterwards."""
+    target = next_url or request.get_full_path()
+    return redirect(f"{reverse('referrals:second_factor')}?{urlencode({'next': target})}")
+
+
 def provider_required(view):
-    """The signed-in referrer is passed to the view as `provider`."""
+    """The signed-in referrer is passed to the view as `provider`; one who has turned the second
+    step on and not yet passed it in this session is sent to it first."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -51,9 +73,29 @@ def provider_required(view):
         provider = selectors.referring_provider_for_user(request.user)
         if provider is None:
             raise PermissionDenied
+        if second_factor_pending(request.user):
+            return second_step_redirect(request)
         return view(request, *args, provider=provider, **kwargs)
 
     return wrapper
+
+
+def _signed_in_email(request) -> str:
+    return str(getattr(request.user, "email", ""))
+
+
+def _posted(request):
+    """The POST data, even empty (an empty POST is a form sent with nothing typed: say what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("referrals:list")
 
 
 # --- Landing, accounts -----------------------------------------------------------------------------
@@ -111,9 +153,7 @@ def verify_email(request, token: str):
 
 @require_POST
 @provider_required
-@rate_limited(
-    LimitedAction.PROVIDER_RESEND_VERIFICATION, email=lambda request: str(getattr(request.user, "email", ""))
-)
+@rate_limited(LimitedAction.PROVIDER_RESEND_VERIFICATION, email=_signed_in_email)
 def resend_verification(request, provider):
     if not provider.email_is_verified:
         services.referring_provider_send_email_verification(provider=provider)
@@ -133,6 +173,55 @@ class ProviderLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("referrals:list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if second_factor_pending(self.request.user):
+            return second_step_redirect(self.request, self.get_success_url())
+        return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    """The code step of the sign-in, for a provider who has turned the second step on."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("referrals:login"))
+    if selectors.referring_provider_for_user(request.user) is None:
+        raise PermissionDenied
+    if not second_factor_pending(request.user):
+        return redirect(_safe_next(request))
+    return _second_factor_code(request)
+
+
+@rate_limited(LimitedAction.PROVIDER_SECOND_FACTOR, email=_signed_in_email)
+def _second_factor_code(request):
+    form = SecondFactorForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        device = second_factor_sign_in(request, form.cleaned_data["code"])
+        if device is not None:
+            if is_backup_code(device):
+                left = backup_codes_left(request.user)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a backup code; %(left)d is left. For a new set, turn the "
+                        "second step off and on again on your account page.",
+                        "You signed in with a backup code; %(left)d are left. For a new set, turn the "
+                        "second step off and on again on your account page.",
+                        left,
+                    )
+                    % {"left": left},
+                )
+            return redirect(_safe_next(request))
+        form.add_error(
+            "code",
+            _(
+                "That code is not right, or it has expired. Type the code your app shows now, "
+                "or a backup code you have not used before."
+            ),
+        )
+    return render(request, "referrals/second_factor.html", {"form": form, "next": _safe_next(request)})
 
 
 class ProviderLogoutView(auth_views.LogoutView):
@@ -160,6 +249,68 @@ class ProviderPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class ProviderPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "referrals/password_reset_complete.html"
+
+
+# --- The provider's account: the second step of the sign-in, on or off -----------------------------
+
+
+@never_cache
+@require_GET
+@provider_required
+def account(request, provider):
+    return render(
+        request,
+        "referrals/account.html",
+        {
+            "provider": provider,
+            "second_factor_on": has_second_factor(request.user),
+            "backup_codes_left": backup_codes_left(request.user),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+def second_factor_enrol(request, provider):
+    """A QR code for the app, confirmed with its first code; the backup codes are shown once."""
+    if has_second_factor(request.user):
+        return redirect("referrals:account")
+    device = enrolment_device(request.user)
+    form = SecondFactorForm(_posted(request))
+    form.fields["code"].help_text = _("The 6-digit code your authenticator app shows now.")
+    if request.method == "POST" and form.is_valid():
+        codes = enrolment_finish(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request, "referrals/second_factor_codes.html", {"provider": provider, "codes": codes}
+            )
+        form.add_error("code", _("That code is not right. Type the 6-digit code your app shows now."))
+    return render(
+        request,
+        "referrals/second_factor_enrol.html",
+        {
+            "provider": provider,
+            "form": form,
+            "qr_code": qr_code_svg(device),
+            "secret": secret_for_typing(device),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+@rate_limited(LimitedAction.PROVIDER_SECOND_FACTOR, email=_signed_in_email)
+def second_factor_disable(request, provider):
+    if not has_second_factor(request.user):
+        return redirect("referrals:account")
+    form = SecondFactorOffForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        second_factor_remove(request=request)
+        messages.success(request, _("The second step is off: you sign in with your password alone."))
+        return redirect("referrals:account")
+    return render(request, "referrals/second_factor_disable.html", {"provider": provider, "form": form})
 
 
 # --- Referrals ------------------------------------------------------------------------------------
@@ -361,6 +512,8 @@ def document_download(request, public_id, document_id):
     """The referral's own provider, or staff allowed to view referrals; anyone else gets a 404."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("referrals:login"))
+    if second_factor_pending(request.user) and selectors.referring_provider_for_user(request.user):
+        return second_step_redirect(request)
     document = get_object_or_404(
         ReferralDocument.objects.select_related("upload", "referral__provider"),
         public_id=document_id,

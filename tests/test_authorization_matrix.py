@@ -103,6 +103,7 @@ PATIENT = "patient with their own link"
 OTHER_PATIENT = "patient with another's link"
 PROVIDER_A = "provider A (the referrer)"
 PROVIDER_B = "provider B"
+PROVIDER_A_CODE_DUE = "provider A, second step on, password given but no code yet"
 ROLE_STAFF = {
     "front desk": FRONT_DESK,
     "clinician": CLINICIAN,
@@ -113,7 +114,7 @@ NO_ROLE = "staff without a role"
 UNVERIFIED = "clinic administrator without 2FA verified"
 STAFF = (*ROLE_STAFF, SUPERUSER, NO_ROLE)
 PATIENTS = (PATIENT, OTHER_PATIENT)
-ROLES = (ANONYMOUS, *PATIENTS, PROVIDER_A, PROVIDER_B, *STAFF, UNVERIFIED)
+ROLES = (ANONYMOUS, *PATIENTS, PROVIDER_A, PROVIDER_A_CODE_DUE, PROVIDER_B, *STAFF, UNVERIFIED)
 
 
 # --- The world: objects made once per test, named for a patient no generated name can be ---------
@@ -173,6 +174,7 @@ def world_make() -> World:
     )
     users = {
         PROVIDER_A: referral.provider.user,
+        PROVIDER_A_CODE_DUE: referral.provider.user,
         PROVIDER_B: ReferringProviderFactory().user,
         **{who: StaffUserFactory(role=role) for who, role in ROLE_STAFF.items()},
         SUPERUSER: StaffUserFactory(is_superuser=True),
@@ -327,6 +329,7 @@ def url_of(route: Route, world: World, role: str) -> str:
 
 LOGIN_STAFF = "the staff sign-in"
 LOGIN_REFERRER = "the referrer sign-in"
+CODE_STEP = "the referrer's second step"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -349,7 +352,7 @@ def expected(route: Route, role: str, method: str, world: World) -> Answer:  # n
     get = method == "get"
     verified_staff = role in STAFF
     clinic_staff = role in (*ROLE_STAFF, SUPERUSER)
-    signed_in = role in (PROVIDER_A, PROVIDER_B, *STAFF, UNVERIFIED)
+    signed_in = role in (*PROVIDERS, *STAFF, UNVERIFIED)
 
     if name in PUBLIC:
         on_get, on_post = PUBLIC[name]
@@ -381,6 +384,8 @@ def expected(route: Route, role: str, method: str, world: World) -> Answer:  # n
         column = next((k for k in (role, "staff" if clinic_staff else None) if k in rule), None)
         if column is not None:
             on_get, on_post = rule[column]
+        elif role == PROVIDER_A_CODE_DUE:  # every page of A's asks for the code first
+            on_get, on_post = (405 if status == 405 else CODE_STEP for status in rule[PROVIDER_A])
         else:  # signed in as staff, they are no referrer; anyone else is asked to sign in as one
             on_get, on_post = (
                 403 if status == LOGIN_REFERRER and role in (*STAFF, UNVERIFIED) else status
@@ -478,7 +483,7 @@ PUBLIC: dict[
     "password_reset_complete": (200, 405),
 }
 SIGN_IN_PAGES = {"referrals:login", "referrals:register", "admin:login"}
-PROVIDERS = (PROVIDER_A, PROVIDER_B)
+PROVIDERS = (PROVIDER_A, PROVIDER_A_CODE_DUE, PROVIDER_B)
 PATIENT_LINKS = {
     # name: ((GET, POST) with her own link, may it show her), what another patient's own link gives
     "appointments:verify": (((302, 302), True), (302, 302)),
@@ -498,6 +503,7 @@ PROVIDER_PAGES: dict[str, dict[str, tuple[int | str, int | str]]] = {
     "referrals:icd10": {
         "outsider": (403, 405),
         PROVIDER_A: (200, 405),
+        PROVIDER_A_CODE_DUE: (200, 405),  # a list of public codes, nothing of a patient's
         PROVIDER_B: (200, 405),
         "staff": (200, 405),
         NO_ROLE: (200, 405),
@@ -522,6 +528,24 @@ PROVIDER_PAGES: dict[str, dict[str, tuple[int | str, int | str]]] = {
         "staff": (200, 405),
         NO_ROLE: (404, 405),
         UNVERIFIED: (404, 405),
+    },
+    # The account and its second step: each provider's own (no id in the URL); A and B have none on.
+    "referrals:account": {"outsider": (LOGIN_REFERRER, 405), PROVIDER_A: (200, 405), PROVIDER_B: (200, 405)},
+    "referrals:second_factor_enrol": {
+        "outsider": (LOGIN_REFERRER,) * 2,
+        PROVIDER_A: (200, 200),  # an empty POST: the QR code again, with the missing code named
+        PROVIDER_B: (200, 200),
+    },
+    "referrals:second_factor_disable": {
+        "outsider": (LOGIN_REFERRER,) * 2,
+        PROVIDER_A: (302, 302),  # nothing to turn off: back to the account page
+        PROVIDER_B: (302, 302),
+    },
+    "referrals:second_factor": {
+        "outsider": (LOGIN_REFERRER,) * 2,
+        PROVIDER_A: (302, 302),  # no code due: on to the referrals
+        PROVIDER_A_CODE_DUE: (200, 200),  # the code form (an empty POST: the form with its message)
+        PROVIDER_B: (302, 302),
     },
 }
 STAFF_PAGES = {  # (GET, POST) for any staff member past the second factor
@@ -558,8 +582,10 @@ CUSTOM_STAFF_PAGES: dict[str, dict[str, int | tuple[int, int]]] = {
 
 def client_for(role: str, world: World) -> SignInClient:
     client = SignInClient(raise_request_exception=False)
+    if role == PROVIDER_A_CODE_DUE:
+        TOTPDevice.objects.create(user=world.users[role], name="Authenticator app", confirmed=True)
     if role in world.users:
-        client.force_login(world.users[role], second_factor=role != UNVERIFIED)
+        client.force_login(world.users[role], second_factor=role not in (UNVERIFIED, PROVIDER_A_CODE_DUE))
     if role in PATIENTS:
         intake = world.intake if role == PATIENT else world.other_intake
         assert (
@@ -588,6 +614,8 @@ def observed(response) -> int | str:
             return LOGIN_STAFF
         if location.startswith(reverse("referrals:login")):
             return LOGIN_REFERRER
+        if location.startswith(reverse("referrals:second_factor")):
+            return CODE_STEP
     return response.status_code
 
 

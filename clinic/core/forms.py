@@ -55,3 +55,16 @@ class NothingCutForm(forms.BaseForm):
             if plain_one_line and validate_one_line not in field.validators:
                 field.validators.append(validate_one_line)
         super().full_clean()
+
+
+class SecondFactorForm(forms.Form):
+    """The code step of a sign-in (staff and referring providers), and the confirmation of a new app."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -40,11 +40,15 @@ class LimitedAction(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (an action, not a password)
     PROVIDER_SIGN_IN = "provider_sign_in"
     STAFF_SIGN_IN = "staff_sign_in"
+    # The code step of a referring provider's sign-in, and turning their second factor off.
+    PROVIDER_SECOND_FACTOR = "provider_second_factor"
 
 
 # Sign-ins count failed attempts only (a successful sign-in is not held against an office whose
 # staff all share one address); every other action counts each request it receives.
-FAILURES_ONLY = frozenset({LimitedAction.PROVIDER_SIGN_IN, LimitedAction.STAFF_SIGN_IN})
+FAILURES_ONLY = frozenset(
+    {LimitedAction.PROVIDER_SIGN_IN, LimitedAction.STAFF_SIGN_IN, LimitedAction.PROVIDER_SECOND_FACTOR}
+)
 # The 429 page of a sign-in leads back to the sign-in form; a password is never sent back.
 SIGN_INS = FAILURES_ONLY
 

@@ -1,8 +1,10 @@
-"""Staff sign in with a password and a second factor: a TOTP app, or one of their backup codes.
+"""A second factor after the password: a TOTP app, or one of the account's single-use backup codes.
 
-A staff account with no confirmed device enrols on its first sign-in (a QR code and the secret);
-the codes it is given then are the way back in when the phone is lost. Nothing here bypasses the
-check: a test signs staff in the same way, with a device of their own.
+Staff must have one: a staff account with no confirmed device enrols on its first sign-in (a QR
+code and the secret). Referring providers may turn the same on, and off again, from their account
+page; once on, their sign-in asks for the code too. The codes given at enrolment are the way back in
+when the phone is lost. Nothing here bypasses the check: a test signs staff in the same way, with a
+device of their own.
 """
 
 import base64
@@ -17,7 +19,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django_otp import devices_for_user, user_has_device, verify_token
+from django_otp import DEVICE_ID_SESSION_KEY, device_classes, devices_for_user, verify_token
+from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -61,7 +64,18 @@ def verified_staff_required(view: Callable[..., HttpResponseBase]) -> Callable[.
 
 
 def has_second_factor(user: AnyUser) -> bool:
-    return user_has_device(user, confirmed=True)
+    """A confirmed device of any kind; one query (a union), as every provider page asks it."""
+    if not user.is_authenticated:
+        return False
+    first, *others = (cls.objects.filter(user=user, confirmed=True).values("pk") for cls in device_classes())
+    return first.union(*others).exists()
+
+
+def second_factor_pending(user: AnyUser) -> bool:
+    """Any account with a second factor set up that gave its password but not yet a code in this
+    session (staff without one set up are `awaits_second_factor`: they must enrol)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and not (is_verified and is_verified()) and has_second_factor(user))
 
 
 def second_factor_check(user: AnyUser, code: str) -> Device | None:
@@ -73,6 +87,20 @@ def second_factor_check(user: AnyUser, code: str) -> Device | None:
         if verified := verify_token(user, device.persistent_id, code):
             return verified
     return None
+
+
+def second_factor_sign_in(request: HttpRequest, code: str) -> Device | None:
+    """Check the code of the signed-in user and, when a device accepts it, record in the session
+    that the second step is passed (under a new session key). Returns that device, or None."""
+    device = second_factor_check(request.user, code)
+    if device is not None:
+        request.session.cycle_key()
+        otp_login(request, device)
+    return device
+
+
+def is_backup_code(device: Device) -> bool:
+    return isinstance(device, StaticDevice)
 
 
 def enrolment_device(user: AnyUser) -> TOTPDevice:
@@ -91,6 +119,16 @@ def enrolment_confirm(device: TOTPDevice, code: str) -> list[str] | None:
     return backup_codes_issue(device.user)
 
 
+def enrolment_finish(request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm the signed-in user's new app with its first code and count this session as past the
+    second step; returns the backup codes to show once, or None if the code is wrong."""
+    codes = enrolment_confirm(device, code)
+    if codes is not None:
+        request.session.cycle_key()
+        otp_login(request, device)
+    return codes
+
+
 @transaction.atomic
 def backup_codes_issue(user: AbstractBaseUser) -> list[str]:
     """A new set of single-use backup codes; any earlier set stops working."""
@@ -99,6 +137,18 @@ def backup_codes_issue(user: AbstractBaseUser) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+@transaction.atomic
+def second_factor_remove(*, request: HttpRequest) -> None:
+    """Turn the signed-in user's second factor off: the app and the backup codes are deleted, and
+    the next sign-in asks for the password only. For referring providers; staff cannot do without."""
+    user = request.user
+    if getattr(user, "is_staff", False):
+        raise PermissionError("Staff keep their second factor.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
 
 
 def backup_codes_left(user: AnyUser) -> int:

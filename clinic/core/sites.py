@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,32 +12,21 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from .accounts import StaffSignInForm
+from .forms import SecondFactorForm
 from .second_factor import (
     awaits_second_factor,
     backup_codes_left,
-    enrolment_confirm,
     enrolment_device,
+    enrolment_finish,
     has_second_factor,
+    is_backup_code,
     is_verified_staff,
     qr_code_svg,
-    second_factor_check,
+    second_factor_sign_in,
     secret_for_typing,
 )
-
-
-class SecondFactorForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code"),
-        max_length=20,
-        help_text=_("The 6-digit code your authenticator app shows now, or one of your backup codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
 
 
 class StaffSite(admin.AdminSite):
@@ -95,11 +83,9 @@ class StaffSite(admin.AdminSite):
             return self._second_step(request, "enrol")
         form = SecondFactorForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            device = second_factor_check(request.user, form.cleaned_data["code"])
+            device = second_factor_sign_in(request, form.cleaned_data["code"])
             if device is not None:
-                request.session.cycle_key()
-                otp_login(request, device)
-                if isinstance(device, StaticDevice):
+                if is_backup_code(device):
                     messages.warning(
                         request,
                         _(
@@ -127,10 +113,8 @@ class StaffSite(admin.AdminSite):
         device = enrolment_device(request.user)
         form = SecondFactorForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            codes = enrolment_confirm(device, form.cleaned_data["code"])
+            codes = enrolment_finish(request, device, form.cleaned_data["code"])
             if codes is not None:
-                request.session.cycle_key()
-                otp_login(request, device)
                 return self._page(
                     request,
                     "admin/second_factor/backup_codes.html",

@@ -207,6 +207,8 @@ _RATE_LIMIT_DEFAULTS = {
     "provider_resend_verification": ("10/h", "3/h"),
     "password_reset": ("10/h", "3/h"),
     "provider_sign_in": ("30/h", "10/h"),
+    # Wrong codes at a provider's second step (after django-otp's own growing wait between tries).
+    "provider_second_factor": ("30/h", "10/h"),
     # A whole clinic signs in from one address; one account's failures are what the email rate counts.
     "staff_sign_in": ("60/h", "10/h"),
 }
