@@ -24,7 +24,16 @@ control_socket_disable = True
 
 
 class RedactingLogger(Logger):
-    """Every atom that can carry a URL is redacted, so a changed format cannot leak a token."""
+    """Every atom that can carry a URL is redacted, so a changed format cannot leak a token; the error
+    log ("Error handling request /intake/link/...", with its traceback) passes the redaction filter."""
+
+    def setup(self, cfg):
+        from clinic.core.redaction import RedactUrlsFilter  # noqa: PLC0415
+
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            if not any(isinstance(existing, RedactUrlsFilter) for existing in handler.filters):
+                handler.addFilter(RedactUrlsFilter())
 
     def atoms(self, resp, req, environ, request_time):
         from clinic.core.redaction import redact_query, redact_split_url, redact_url  # noqa: PLC0415

@@ -24,7 +24,8 @@ _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 def age_at(day: date, *, date_of_birth: date) -> int:
     """Age in completed years on `day`; someone born on 29 February is a year older on 1 March."""
     if day < date_of_birth:
-        raise ValueError(f"{day.isoformat()} is before the date of birth {date_of_birth.isoformat()}")
+        # No dates in the message: an exception's text can reach a log's traceback.
+        raise ValueError("age_at: the day is before the date of birth")
     had_birthday_this_year = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
     return day.year - date_of_birth.year - (0 if had_birthday_this_year else 1)
 

@@ -8,8 +8,12 @@ it, and each part captured by a converter other than int, uuid or slug (a `str` 
 any group of a regular expression route) is replaced. Public ids, numbers and step names stay, as
 they are not personal and help a reader. Every value in a query string is replaced; the names stay.
 
-`redact_url` is used by the logging filter here (Django's and Celery's lines) and by gunicorn's
-access log (clinic/gunicorn.conf.py).
+A log line's message, its traceback (exception text is where a database or a mail server repeats
+the values it was given) and Celery's extra data pass the same rule, and PostgreSQL's row details
+("Failing row contains (...)", "Key (email)=(...)") lose their values.
+
+`redact_url` is used by the logging filter here (Django's and Celery's lines: clinic/celery.py puts it
+on the worker's handlers) and by gunicorn's access log (clinic/gunicorn.conf.py).
 """
 
 import logging
@@ -32,8 +36,14 @@ _URL_IN_TEXT = re.compile(
 )
 
 # An email address (a patient's, a referrer's username) in a message.
-_EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# Not from a quote before it (the repr of a task's args: "('jane@example.org',)").
+_EMAIL_ADDRESS = re.compile(r"[\w.!#$%&*+/=?^`{|}~-][\w.!#$%&'*+/=?^`{|}~-]*@[\w-]+(?:\.[\w-]+)+")
 EMAIL_REDACTED = "[email]"
+# PostgreSQL repeats the values of a refused row in its error detail: a patient's name, date of birth.
+_ROW_DETAIL = re.compile(r"(Failing row contains )\(.*\)")
+_KEY_DETAIL = re.compile(
+    r"(Key \([^)]*\)=)\(.*?\)(?=\s+(?:already exists|is not present|is still referenced|conflicts with))"
+)
 
 Span = tuple[int, int]
 
@@ -64,6 +74,7 @@ def redact_text(text: str) -> str:
         rest = match.group("rest") or ""
         return match.group(0)[: len(match.group(0)) - len(rest)] + redact_url(rest)
 
+    text = _KEY_DETAIL.sub(rf"\1({REDACTED})", _ROW_DETAIL.sub(rf"\1({REDACTED})", text))
     return _URL_IN_TEXT.sub(replace, _EMAIL_ADDRESS.sub(EMAIL_REDACTED, text))
 
 
@@ -169,18 +180,48 @@ def _free_spans(pattern: object, match: re.Match[str], offset: int) -> list[Span
 
 
 class RedactUrlsFilter(logging.Filter):
-    """Rewrites a log record's message with every URL and email address in it redacted (redact_text).
+    """Rewrites a log record with every URL and email address in it redacted (redact_text): its
+    message, its traceback and stack, and the `data` Celery attaches (a task's args, kwargs and
+    traceback, for a handler that prints extras).
 
     On a handler, it sees the lines of every logger that reaches it: django.request's "Not Found:
-    /intake/link/...", django.security's CSRF refusals, the development server's request lines.
+    /intake/link/...", django.security's CSRF refusals, the development server's request lines, the
+    worker's "Task ... raised unexpected" and its traceback. The traceback is formatted here, once,
+    and the exception itself dropped from the record, so no formatter can print it unredacted.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
-            return True
-        redacted = redact_text(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
+            message = None
+        if message is not None:
+            redacted = redact_text(message)
+            if redacted != message:
+                record.msg, record.args = redacted, None
+        if record.exc_info:
+            record.exc_text = record.exc_text or _TRACEBACKS.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_text(record.stack_info)
+        data = getattr(record, "data", None)
+        if isinstance(data, dict):
+            record.data = {
+                key: redact_text(value) if isinstance(value, str) else value for key, value in data.items()
+            }
         return True
+
+
+_TRACEBACKS = logging.Formatter()
+
+
+def redact_every_handler() -> None:
+    """Put the filter on each handler any logger has that lacks it: the worker's, which Celery sets
+    up itself (its root, task and multiprocessing loggers), not from settings.LOGGING."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            if not any(isinstance(existing, RedactUrlsFilter) for existing in handler.filters):
+                handler.addFilter(RedactUrlsFilter())

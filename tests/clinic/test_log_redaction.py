@@ -7,8 +7,10 @@ real requests. The URLs to try are read from the URL conf, so a new link cannot 
 import io
 import logging
 import re
+import runpy
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from appointments.tokens import manage_path
 from clinic.core.links import known_patient_request_path
-from clinic.core.redaction import REDACTED, redact_url
+from clinic.core.redaction import REDACTED, RedactUrlsFilter, redact_url
 from intake.tokens import resume_url
 from tests.factories import AppointmentRequestFactory, IntakeFactory
 
@@ -121,3 +123,81 @@ def test_a_line_the_code_writes_loses_its_link_and_email_address_too(log_lines):
     assert f"Retrying /appointments/?patient={REDACTED} for [email]" in lines
     assert token not in lines
     assert "jane.doe" not in lines
+
+
+def test_a_traceback_loses_the_link_and_email_address_its_exception_names(log_lines):
+    link = known_patient_request_path(uuid.uuid4())
+    token = link.split("=", 1)[1]
+
+    try:
+        try:
+            raise ConnectionError(f"The mail server refused jane.doe@example.org for {link}")
+        except ConnectionError as error:
+            raise RuntimeError(f"Could not send {link}") from error
+    except RuntimeError:
+        logging.getLogger("clinic.anywhere").exception("Sending failed")
+
+    lines = log_lines.getvalue()
+    assert "Traceback (most recent call last)" in lines
+    assert f"ConnectionError: The mail server refused [email] for /appointments/?patient={REDACTED}" in lines
+    assert f"RuntimeError: Could not send /appointments/?patient={REDACTED}" in lines
+    assert token not in lines
+    assert "jane.doe" not in lines
+
+
+def test_the_values_of_a_row_postgresql_refused_stay_out_of_the_log(log_lines):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own error text")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE refused (name text, born date, CHECK (born > '2000-01-01'))")
+        cursor.execute("CREATE TEMPORARY TABLE unique_email (email text UNIQUE)")
+        cursor.execute("INSERT INTO unique_email VALUES ('Jane.Doe@Example.org ')")
+        for sql, params in [
+            ("INSERT INTO refused VALUES (%s, %s)", ["Jane Doe", "1980-02-29"]),
+            ("INSERT INTO unique_email VALUES (%s)", ["Jane.Doe@Example.org "]),
+        ]:
+            try:
+                with transaction.atomic():
+                    cursor.execute(sql, params)
+            except DatabaseError:
+                logging.getLogger("clinic.anywhere").exception("Could not save")
+
+    lines = log_lines.getvalue()
+    assert f"Failing row contains ({REDACTED})" in lines
+    assert f"Key (email)=({REDACTED}) already exists" in lines
+    for value in ("Jane", "1980-02-29"):
+        assert value not in lines
+
+
+def test_the_task_data_celery_attaches_to_a_line_is_redacted_too():
+    link = known_patient_request_path(uuid.uuid4())
+    record = logging.makeLogRecord(
+        {"msg": "Task %(name)s received", "args": ({"name": "clinic.outbox.send"},),
+         "data": {"args": f"('{link}', 'jane.doe@example.org')", "id": 7}}
+    )  # fmt: skip
+
+    RedactUrlsFilter().filter(record)
+
+    assert record.data == {"args": f"('/appointments/?patient={REDACTED}', '[email]')", "id": 7}
+
+
+def test_gunicorns_error_log_loses_the_link_of_a_request_it_could_not_handle(capsys):
+    from gunicorn.config import Config
+
+    config = Config()
+    namespace = runpy.run_path(str(Path(__file__).resolve().parents[2] / "clinic" / "gunicorn.conf.py"))
+    link = resume_url(uuid.uuid4()).removeprefix("http://127.0.0.1:8000")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+
+    error_log = namespace["RedactingLogger"](config)
+    try:
+        raise OSError(f"Broken pipe while sending {link}")
+    except OSError:
+        error_log.exception("Error handling request %s", link)
+
+    lines = capsys.readouterr().err
+    assert f"Error handling request /intake/link/{REDACTED}/" in lines
+    assert f"OSError: Broken pipe while sending /intake/link/{REDACTED}/" in lines
+    assert token not in lines

@@ -168,6 +168,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_server, smtp_sink, t
                  message="the Celery worker to start")  # fmt: skip
         assert process.poll() is None, log_path.read_text()
         use_broker(redis_server.url, eager=False)
+        process.log_path = log_path  # what the worker wrote, for the log tests
         yield process
     finally:
         use_broker(redis_server.url, eager=True)
