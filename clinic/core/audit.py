@@ -11,7 +11,8 @@ to a patient record goes through `audited_update`, `audited_delete` or `audited_
 Outside a request (Celery tasks) there is no actor; the entry's correlation id names the task.
 
 Views. `record_view_log` is called by each page, download and search that shows a patient's record
-to a signed-in person. Nothing here writes to a logger: the audit lives in its tables only.
+to a signed-in person. Nothing here writes to a logger: the audit lives in its tables only. The
+address of both is `clinic.core.addresses.client_address`, as the rate limits and the lockout see it.
 """
 
 from collections.abc import Iterable, Sequence
@@ -26,11 +27,10 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from .addresses import client_address
 from .models import PatientRecord, RecordView
 
 MASK = "(not copied)"
@@ -40,20 +40,6 @@ M = TypeVar("M", bound=models.Model)
 # The request being served, for the entries this module writes itself (auditlog's own context is
 # left set after a request ends).
 _current_request: ContextVar[HttpRequest | None] = ContextVar("clinic_audit_request", default=None)
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address a request came from, for the audit.
-
-    REMOTE_ADDR only: X-Forwarded-For is the client's to write unless a balancer that overwrites it
-    is trusted. When the portal gains a trusted-proxy setting, this is the one function to change.
-    """
-    address = request.META.get("REMOTE_ADDR") or ""
-    try:
-        validate_ipv46_address(address)
-    except ValidationError:
-        return None
-    return address
 
 
 class AuditMiddleware(AuditlogMiddleware):

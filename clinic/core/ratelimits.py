@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from .addresses import client_address
+
 logger = logging.getLogger(__name__)
 
 
@@ -89,27 +91,18 @@ def normalised_email(value: str) -> str:
     return f"{local}@{domain}"
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address a request came from: REMOTE_ADDR, unless settings.RATE_LIMIT_PROXY_COUNT says how
-    many proxies of ours stand in front, and then the hop the outermost of them saw in
-    X-Forwarded-For (each proxy appends the address it was reached from; anything to the left of
-    that was written by the client and is not trusted). An IPv6 address counts as its /64."""
-    address = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.RATE_LIMIT_PROXY_COUNT
-    if proxies > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if hops:
-            address = hops[-proxies] if len(hops) >= proxies else hops[0]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64] or "unknown"
+def address_key(request: HttpRequest) -> str:
+    """What a request counts against per address: its client address (clinic.core.addresses, as the
+    audit and the lockout see it), an IPv6 address as its /64 (one subscriber's block, which an
+    attacker could otherwise walk for fresh tries), and one shared "unknown" for a request without a
+    readable address, so that writing a new unreadable one each time buys no fresh tries."""
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
+    return address
 
 
 @dataclass(frozen=True)
@@ -143,7 +136,7 @@ class _CacheUnavailable(Exception):
 def _count(
     request: HttpRequest, action: LimitedAction, *, email: str, increment: bool
 ) -> RateLimitHit | None:
-    keys = {"per_address": client_address(request), "per_email": normalised_email(email) if email else ""}
+    keys = {"per_address": address_key(request), "per_email": normalised_email(email) if email else ""}
     seconds_left = []
     try:
         for per, value in keys.items():

@@ -175,6 +175,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "US"
 
+# The client address of a request (clinic.core.addresses), for the audit, the rate limits and the
+# sign-in lockout alike: how many proxies of ours (load balancer, ...) stand in front of the web
+# processes. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it); N: the
+# address the outermost proxy saw, the Nth entry from the right of X-Forwarded-For. RATE_LIMIT_PROXY_COUNT
+# is its earlier name, still read when TRUSTED_PROXY_COUNT is not set.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("RATE_LIMIT_PROXY_COUNT", default=0))
+
 # Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is refused for AXES_COOLOFF_TIME after its last attempt. Locking the pair, not the
 # username alone, means an attacker elsewhere cannot lock a clinician out of the portal.
@@ -188,6 +195,8 @@ AXES_LOCKOUT_CALLABLE = "clinic.core.lockout.lockout_response"
 # Axes masks passwords always; usernames (emails) and addresses are masked in its log lines too.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
+# The address a lock is kept for is the one the audit and the rate limits see (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "clinic.core.addresses.client_address"
 
 # The change audit (django-auditlog, clinic.core.audit): the correlation id is not read from a header
 # the client writes (a Celery task names itself there instead).
@@ -219,10 +228,6 @@ RATE_LIMITS = {
     }
     for action, (per_address, per_email) in _RATE_LIMIT_DEFAULTS.items()
 }
-# How many proxies of ours (load balancer, ...) stand in front of the web processes. 0: the client is
-# REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it); N: the address the outermost
-# proxy saw, the Nth entry from the right of X-Forwarded-For.
-RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 RATELIMIT_USE_CACHE = "default"
 # A count that vanished between two cache calls (a key expiring) must not refuse anyone.
 RATELIMIT_FAIL_OPEN = True
