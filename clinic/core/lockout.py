@@ -29,13 +29,14 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str | No
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
-    """The friendly "too many attempts" page, status 429, for either sign-in page."""
+    """The friendly "too many attempts" page (templates/429.html, as for a rate limit), status 429,
+    for either sign-in page."""
     cool_off = get_cool_off(request)
     minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
     sign_in_url = request.path if url_has_allowed_host_and_scheme(request.path, allowed_hosts=None) else "/"
     return render(
         request,
-        "axes/lockout.html",
-        {"minutes": minutes, "sign_in_url": sign_in_url},
+        "429.html",
+        {"minutes": minutes, "locked_out": True, "sign_in_url": sign_in_url},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )

@@ -4,7 +4,8 @@ Every limited action is named in `LimitedAction`; its two rates (per client addr
 address) are in settings.RATE_LIMITS, so operators tune them without a code change. The counts live
 in the cache (Redis in production) through django-ratelimit. A view is limited with the
 `rate_limited` decorator; a request over a limit gets the "try again in N minutes" page
-(templates/ratelimited.html, status 429), which keeps what the person typed so it can be sent again.
+(templates/429.html, status 429, the page of every 429, the sign-in lockout's too), which keeps what
+the person typed so it can be sent again.
 
 When the cache cannot be reached, limits fail open: the request goes through and one warning is
 logged for it. Nothing here logs an address or an email address.
@@ -188,10 +189,11 @@ def rate_limited_response(request: HttpRequest, hit: RateLimitHit) -> HttpRespon
     )
     response = render(
         request,
-        "ratelimited.html",
+        "429.html",
         {
             "minutes": hit.minutes,
             "sign_in": sign_in,
+            "sign_in_url": request.get_full_path(),
             "kept": kept,
             "send_again_url": request.get_full_path(),
             "dropped_passwords": any("password" in name.lower() for name in request.POST),

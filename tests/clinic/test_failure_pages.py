@@ -1,11 +1,14 @@
 """What a visitor sees when something goes wrong: the clinic's page, its phone and a way home."""
 
+import re
+
 import pytest
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from clinic.core.ratelimits import LimitedAction
+from tests.clinic.test_rate_limits import per_email_limit, start_data
 from tests.factories import ReferringProviderFactory, StaffUserFactory
 
 HOME_LINK = 'href="/"'
@@ -86,9 +89,50 @@ def test_a_page_that_breaks_shows_the_clinic_page_without_the_error_or_the_datab
     assert "911" in page
 
 
-def test_the_too_many_requests_page_names_the_clinic_phone_and_links_home(rf):
-    page = render_to_string("429.html", request=rf.get("/"))
+# Every source of a 429: a rate limit on a form, a rate limit on a sign-in, a sign-in lockout (axes).
+def _a_limited_form(client):
+    typed = start_data("ana.lopez@example.org")
+    for _ in range(per_email_limit(LimitedAction.INTAKE_START)):
+        client.post(reverse("new_patient"), typed)
+    return client.post(reverse("new_patient"), typed), typed
 
-    assert "Too many requests" in page
-    assert settings.CLINIC_PHONE in page
-    assert HOME_LINK in page
+
+def _a_limited_sign_in(client):
+    staff = StaffUserFactory()
+    typed = {"username": staff.username, "password": "guess-1"}
+    # A new address each time, so axes (per account and address) never locks: the rate limit stops it.
+    for n in range(per_email_limit(LimitedAction.STAFF_SIGN_IN)):
+        client.post(reverse("admin:login"), typed, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    return client.post(reverse("admin:login"), typed, REMOTE_ADDR="192.0.2.50"), typed
+
+
+def _a_locked_out_sign_in(client):
+    provider = ReferringProviderFactory()
+    typed = {"username": provider.user.email, "password": "guess-2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(reverse("referrals:login"), typed)
+    return client.post(reverse("referrals:login"), typed), typed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("too_many", "heading"),
+    [
+        (_a_limited_form, "Please wait a few minutes"),
+        (_a_limited_sign_in, "Please wait a few minutes"),
+        (_a_locked_out_sign_in, "Too many sign-in attempts"),
+    ],
+)
+def test_every_too_many_requests_page_is_the_clinics_and_says_when_to_try_again(client, too_many, heading):
+    response, typed = too_many(client)
+
+    assert response.status_code == 429
+    page = assert_is_a_clinic_page(response, heading)
+    minutes = re.search(r"Please try again in (\d+) minutes?\.", page)
+    assert minutes is not None and 1 <= int(minutes.group(1)) <= 60
+    # What was typed is only ever in the hidden fields that send the form again; no sign-in's.
+    shown = re.sub(r'<input type="hidden" name="[^"]+" value="[^"]*">', "", page)
+    for value in typed.values():
+        assert value not in shown
+    if "password" in typed:
+        assert 'type="hidden"' not in page

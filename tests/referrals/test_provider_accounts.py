@@ -154,7 +154,7 @@ def test_five_wrong_passwords_lock_that_sign_in_with_a_friendly_page(client, pro
     assert response.status_code == 429
     page = response.content.decode()
     assert "Too many sign-in attempts" in page
-    assert "Please wait 15 minutes" in page
+    assert "Please try again in 15 minutes." in page
     assert settings.CLINIC_PHONE in page
     assert "_auth_user_id" not in client.session
 
