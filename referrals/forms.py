@@ -150,9 +150,9 @@ class ProviderPasswordResetForm(PasswordResetRequestForm):
         return get_user_model().objects.filter(referring_provider__isnull=False)
 
 
-class SecondFactorOffForm(forms.Form):
-    """Turning the second step off takes proof that the person is the account's owner now: a code
-    from the app (or a backup code), or the password."""
+class SecondFactorProofForm(forms.Form):
+    """Turning the second step off, or making new backup codes, takes proof that the person at the
+    screen is the account's owner: a code from the app (or a backup code), or the password."""
 
     code = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),

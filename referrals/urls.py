@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/second-step/set-up/", views.second_factor_enrol, name="second_factor_enrol"),
     path("account/second-step/turn-off/", views.second_factor_disable, name="second_factor_disable"),
+    path("account/second-step/backup-codes/", views.second_factor_new_codes, name="second_factor_new_codes"),
     path("mine/", views.referral_list, name="list"),
     path("new/", views.referral_new, name="new"),
     path("icd10/", views.icd10_lookup, name="icd10"),

@@ -27,6 +27,7 @@ from clinic.core.links import KEPT_UPLOAD, LinkExpired, LinkInvalid, link_open, 
 from clinic.core.models import RecordView, Upload
 from clinic.core.ratelimits import LimitedAction, posted, rate_limited
 from clinic.core.second_factor import (
+    backup_codes_issue,
     backup_codes_left,
     enrolment_device,
     enrolment_finish,
@@ -50,7 +51,7 @@ from .forms import (
     ProviderPasswordResetForm,
     ProviderRegistrationForm,
     ReferralForm,
-    SecondFactorOffForm,
+    SecondFactorProofForm,
 )
 from .icd10 import icd10_description, icd10_search
 from .models import ReferralDocument, ReferralStatus
@@ -205,10 +206,10 @@ def _second_factor_code(request):
                 messages.warning(
                     request,
                     ngettext(
-                        "You signed in with a backup code; %(left)d is left. For a new set, turn the "
-                        "second step off and on again on your account page.",
-                        "You signed in with a backup code; %(left)d are left. For a new set, turn the "
-                        "second step off and on again on your account page.",
+                        "You signed in with a backup code; %(left)d is left. "
+                        "You can make a new set on your account page.",
+                        "You signed in with a backup code; %(left)d are left. "
+                        "You can make a new set on your account page.",
                         left,
                     )
                     % {"left": left},
@@ -305,12 +306,31 @@ def second_factor_enrol(request, provider):
 def second_factor_disable(request, provider):
     if not has_second_factor(request.user):
         return redirect("referrals:account")
-    form = SecondFactorOffForm(request.user, _posted(request))
+    form = SecondFactorProofForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         second_factor_remove(request=request)
         messages.success(request, _("The second step is off: you sign in with your password alone."))
         return redirect("referrals:account")
     return render(request, "referrals/second_factor_disable.html", {"provider": provider, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@provider_required
+@rate_limited(LimitedAction.PROVIDER_SECOND_FACTOR, email=_signed_in_email)
+def second_factor_new_codes(request, provider):
+    """A new set of backup codes (the old ones stop working), shown once."""
+    if not has_second_factor(request.user):
+        return redirect("referrals:account")
+    form = SecondFactorProofForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        codes = backup_codes_issue(request.user)
+        return render(
+            request,
+            "referrals/second_factor_codes.html",
+            {"provider": provider, "codes": codes, "renewed": True},
+        )
+    return render(request, "referrals/second_factor_new_codes.html", {"provider": provider, "form": form})
 
 
 # --- Referrals ------------------------------------------------------------------------------------

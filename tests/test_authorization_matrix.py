@@ -541,6 +541,11 @@ PROVIDER_PAGES: dict[str, dict[str, tuple[int | str, int | str]]] = {
         PROVIDER_A: (302, 302),  # nothing to turn off: back to the account page
         PROVIDER_B: (302, 302),
     },
+    "referrals:second_factor_new_codes": {
+        "outsider": (LOGIN_REFERRER,) * 2,
+        PROVIDER_A: (302, 302),  # no second step, no backup codes: back to the account page
+        PROVIDER_B: (302, 302),
+    },
     "referrals:second_factor": {
         "outsider": (LOGIN_REFERRER,) * 2,
         PROVIDER_A: (302, 302),  # no code due: on to the referrals

@@ -34,7 +34,7 @@ NOT_PUBLIC = {
     intake.forms.DN4ExaminationForm,
     referrals.forms.ProviderLoginForm,
     referrals.forms.ProviderPasswordResetForm,
-    referrals.forms.SecondFactorOffForm,
+    referrals.forms.SecondFactorProofForm,
     referrals.forms.StaffNoteForm,
     referrals.forms.StaffAcceptForm,
     referrals.forms.StaffDeclineForm,

@@ -194,6 +194,30 @@ def test_a_current_code_turns_it_off_too(client):
     assert not TOTPDevice.objects.filter(user=provider.user).exists()
 
 
+def test_new_backup_codes_take_a_code_or_the_password_and_the_old_ones_stop_working(client):
+    provider = ReferringProviderFactory()
+    with_app(provider)
+    old = backup_codes_issue(provider.user)
+    client.force_login(provider.user)
+    url = reverse("referrals:second_factor_new_codes")
+
+    wrong = client.post(url, {"password": "not-the-password"})
+    assert "That password is not right." in wrong.content.decode()
+    assert sorted(
+        StaticToken.objects.filter(device__user=provider.user).values_list("token", flat=True)
+    ) == sorted(old)
+    made = client.post(url, {"password": PASSWORD})
+
+    new = re.findall(r"<li><code>(\w+)</code></li>", made.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert "The old ones no longer work." in made.content.decode()
+    browser = Client()
+    password_step(browser, provider)
+    assert WRONG_CODE in code_error(browser.post(reverse("referrals:second_factor"), {"code": old[0]}))
+    with later():
+        assert browser.post(reverse("referrals:second_factor"), {"code": new[0]}).status_code == 302
+
+
 def test_a_provider_without_the_second_step_signs_in_as_before(browser):
     referral = ReferralFactory(patient_last_name="Quillfeather")
 
