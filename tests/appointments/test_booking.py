@@ -44,7 +44,7 @@ def book(request, physician, when=None, **kwargs):
 def test_booking_emails_the_visit_with_a_calendar_file(
     location, physician, django_capture_on_commit_callbacks
 ):
-    request = AppointmentRequestFactory(location=location)
+    request = AppointmentRequestFactory(location=location, last_name="Quenneville-Zbornak")
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(request, physician)
 
@@ -182,7 +182,7 @@ def test_cancelling_sends_a_cancel_calendar_frees_the_slot_and_cannot_happen_twi
 
 def test_the_patient_cancels_from_the_link_and_the_front_desk_is_told(client, location, physician, settings):
     settings.CLINIC_STAFF_EMAILS = ["desk@clinic.example"]
-    request = AppointmentRequestFactory(location=location)
+    request = AppointmentRequestFactory(location=location, last_name="Quenneville-Zbornak")
     appointment = book(request, physician)
     token = tokens.manage_token(request.public_id)
     url = reverse("appointments:cancel", args=[request.public_id, token])

@@ -40,7 +40,7 @@ def browser():
 def test_a_password_alone_opens_no_staff_page_and_no_file(browser):
     staff = StaffUserFactory(role=CLINICIAN)
     with_app(staff)
-    patient = PatientFactory()
+    patient = PatientFactory(last_name="Quenneville-Zbornak")
     document = ReferralDocumentFactory()
     intake = IntakeFactory()
 
