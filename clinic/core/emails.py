@@ -12,7 +12,8 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -79,27 +80,49 @@ def email_send(*, email_id: int) -> SendOutcome:
     The row is locked while sending, so two deliveries of the same task cannot both send; a row
     already sent is skipped. A failure is recorded with a backoff and left pending for the
     sweeper, until OUTBOX_MAX_ATTEMPTS marks it failed.
+
+    The email is marked sent as soon as the server has accepted it, and only then is the SMTP
+    session closed: a worker that dies while a slow server says goodbye must not leave it pending
+    to be sent again. What stays open is the moment between the server taking the message and
+    the mark being committed (SMTP has no way to ask whether a message arrived); a worker dying
+    there sends the email again, with the same Message-ID.
     """
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None:
-            return SendOutcome(sent=False, reason="missing")
-        if email.status != OutboundEmail.Status.PENDING:
-            return SendOutcome(sent=False, reason=f"already {email.status}")
-        now = timezone.now()
-        if email.send_after > now:
-            return SendOutcome(sent=False, reason="not due")
-        try:
-            render_email(email).send()
-        except Exception as exc:
-            _record_failure(email, exc, now)
-            return SendOutcome(sent=False, reason="error")
-        email.status = OutboundEmail.Status.SENT
-        email.attempts += 1
-        email.sent_at = now
-        email.last_error = ""
-        email.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+    connection = get_connection()
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+            if email is None:
+                return SendOutcome(sent=False, reason="missing")
+            if email.status != OutboundEmail.Status.PENDING:
+                return SendOutcome(sent=False, reason=f"already {email.status}")
+            now = timezone.now()
+            if email.send_after > now:
+                return SendOutcome(sent=False, reason="not due")
+            try:
+                message = render_email(email)
+                # Opened here, so that sending leaves it open (Django closes only what it opened).
+                connection.open()
+                message.connection = connection
+                message.send()
+            except Exception as exc:
+                _record_failure(email, exc, now)
+                return SendOutcome(sent=False, reason="error")
+            email.status = OutboundEmail.Status.SENT
+            email.attempts += 1
+            email.sent_at = now
+            email.last_error = ""
+            email.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+    finally:
+        _close_quietly(connection)
     return SendOutcome(sent=True, reason="sent")
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    """End the SMTP session (QUIT). A failure here changes nothing: the outcome is already recorded."""
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("The mail server connection did not close cleanly.", exc_info=True)
 
 
 def _record_failure(email: OutboundEmail, exc: Exception, now: datetime) -> None:

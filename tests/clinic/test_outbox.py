@@ -91,6 +91,18 @@ def test_a_refused_email_stays_pending_with_backoff():
     assert email.send_after >= before + datetime.timedelta(seconds=30)
 
 
+@override_settings(EMAIL_BACKEND="tests.clinic.failing_backend.GoodbyeFailingBackend")
+def test_an_email_the_server_accepted_stays_sent_when_the_goodbye_fails():
+    email = OutboundEmailFactory()
+
+    assert email_send(email_id=email.pk).sent
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (OutboundEmail.Status.SENT, 1, "")
+    assert not email_send(email_id=email.pk).sent
+    assert len(mail.outbox) == 1
+
+
 @override_settings(EMAIL_BACKEND="tests.clinic.failing_backend.RefusingBackend", OUTBOX_MAX_ATTEMPTS=2)
 def test_an_email_that_keeps_failing_is_marked_failed_after_the_last_attempt():
     email = OutboundEmailFactory()
