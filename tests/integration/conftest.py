@@ -239,6 +239,7 @@ class Worker:
         self.concurrency = concurrency
         self.log_path = workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
 
     def environment(self) -> dict[str, str]:
         return {
@@ -277,6 +278,27 @@ class Worker:
                  message=f"the Celery worker {self.name} to start")  # fmt: skip
         assert self.alive, self.log()
         return self
+
+    def connections(self) -> int:
+        """How many times this worker has connected to its broker (a reconnection counts again)."""
+        return self.log().count("Connected to redis://")
+
+    def back_after_broker_outage(self, *, connections_before: int) -> bool:
+        """Wait until the worker has connected again; if it exited instead, start it again, as the
+        process manager running the Procfile would. True when it had to be started again.
+
+        kombu 5.7's Redis transport ends the worker ("Unrecoverable error: AttributeError ...
+        'hostname'") when the connection drops while it holds an unacknowledged task, a send or a
+        beat sweep, so whether it survives an outage depends on timing.
+        """
+        wait_for(lambda: self.connections() > connections_before or not self.alive, timeout=60,
+                 message=f"{self.name} to reconnect or exit")  # fmt: skip
+        if self.alive:
+            return False
+        self.restarts += 1
+        self.log_path = self.workdir / f"{self.name}-restart{self.restarts}.log"
+        self.launch().wait_ready()
+        return True
 
     @property
     def node(self) -> str:

@@ -60,6 +60,7 @@ def test_redis_down_at_commit_keeps_the_change_and_delivers_once_it_returns(
     celery_worker, redis_server, smtp_sink
 ):
     address = fake.unique.email()
+    connections = celery_worker.connections()
     redis_server.stop()
     try:
         with transaction.atomic():
@@ -69,6 +70,7 @@ def test_redis_down_at_commit_keeps_the_change_and_delivers_once_it_returns(
         assert email.last_queued_at is None
     finally:
         redis_server.start()
+    celery_worker.back_after_broker_outage(connections_before=connections)
 
     wait_for(lambda: smtp_sink.messages_to(address), timeout=90, message="the sweeper to deliver the email")
     time.sleep(SETTLE_SECONDS)
