@@ -43,9 +43,17 @@ def _not_in_future(value: date | None, message) -> None:
 # --- Referring provider accounts -------------------------------------------------------------------
 
 
+class LowerCaseEmailField(forms.EmailField):
+    """An address kept in lower case, its length checked once lowered: a few letters ("İ") are two
+    characters in lower case, so an address that fits as typed may not fit its column once lowered."""
+
+    def to_python(self, value) -> str:
+        return (super().to_python(value) or "").lower()
+
+
 class ProviderRegistrationForm(HoneypotMixin, NothingCutForm, forms.ModelForm):
     # The email is the account's username too: it must fit that column.
-    email = forms.EmailField(
+    email = LowerCaseEmailField(
         label=_("Email"),
         max_length=get_user_model()._meta.get_field("username").max_length,
         help_text=_("We send a link to this address to check it."),
@@ -106,9 +114,6 @@ class ProviderRegistrationForm(HoneypotMixin, NothingCutForm, forms.ModelForm):
         npi = self.cleaned_data["npi"]
         return npi
 
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
-
     def validate_unique(self):
         """An NPI already registered is not refused here, where the person would learn it has an
         account: referring_provider_register tells that account's owner instead."""
@@ -137,10 +142,7 @@ class ProviderRegistrationForm(HoneypotMixin, NothingCutForm, forms.ModelForm):
 
 
 class ProviderLoginForm(SignInLimitsMixin, AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
-
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+    username = LowerCaseEmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
 
 
 class ProviderPasswordResetForm(PasswordResetRequestForm):

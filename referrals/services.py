@@ -140,7 +140,10 @@ def referring_provider_register(*, email: str, password: str, **profile: Any) ->
         last_name=profile.get("last_name", ""),
     )
     user.set_password(password)
-    user.full_clean()
+    try:
+        user.full_clean()
+    except ValidationError as refused:
+        raise _as_email_error(refused) from refused
     provider = ReferringProvider(user=user, **profile)
     try:
         with transaction.atomic():
@@ -152,6 +155,23 @@ def referring_provider_register(*, email: str, password: str, **profile: Any) ->
         return None  # registered by a simultaneous request a moment ago: that one sent its email
     referring_provider_send_email_verification(provider=provider)
     return provider
+
+
+def _as_email_error(refused: ValidationError) -> ValidationError:
+    """The account's username is the email the person typed: say what is wrong with it there, in
+    words about an address (an "İ" lowers to an i and a combining dot, which no account name holds)."""
+    errors = dict(refused.error_dict)
+    if errors.pop("username", None):
+        errors.setdefault("email", []).append(
+            ValidationError(
+                _(
+                    "This address cannot be an account name here: it may hold only letters, digits"
+                    " and the characters @ . + - _"
+                ),
+                code="invalid_username",
+            )
+        )
+    return ValidationError(errors)
 
 
 def referring_provider_email_link(*, provider: ReferringProvider) -> str:

@@ -19,6 +19,7 @@ import referrals.forms
 from appointments.models import AppointmentRequest
 from clinic.core.honeypot import HONEYPOT_FIELD
 from clinic.core.models import PERSON_FIELDS, Patient
+from clinic.core.person import PhoneTextFormField
 from intake.models import Allergy, Intake, Medication
 from referrals.models import Referral, ReferralEvent, ReferringProvider
 
@@ -193,3 +194,22 @@ def test_the_person_fields_copied_into_a_patient_fit_its_columns(model):
         target = Patient._meta.get_field(patient_field)
         if target.max_length is not None:
             assert source.max_length is not None and source.max_length <= target.max_length, attribute
+
+
+@pytest.mark.parametrize("form_class", list(COLUMNS), ids=lambda form_class: form_class.__name__)
+def test_each_phone_kept_in_a_phone_column_refuses_an_extension_it_would_drop(form_class):
+    """A phone column keeps the number in E.164, which has no extension; a phone kept as text
+    (PhoneTextFormField, in the JSON answers) keeps it."""
+    form = build(form_class)
+    for name, field in form.fields.items():
+        if not isinstance(field, PhoneNumberField):
+            continue
+        refused = build(form_class, {name: "(217) 555-0143 ext. 12"})
+        refused.is_valid()
+        if isinstance(field, PhoneTextFormField):
+            assert not refused.errors.get(name), f"{form_class.__name__}.{name}"
+            assert refused.cleaned_data[name] == "+1 217-555-0143 ext. 12"
+        else:
+            assert refused.errors.get(name) == [
+                "Please give the number without its extension: we keep the number only."
+            ], f"{form_class.__name__}.{name}"

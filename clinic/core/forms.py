@@ -6,6 +6,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from .person import PhoneTextFormField, validate_phone_without_extension
 
 
 def form_add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -40,7 +43,8 @@ class NothingCutForm(forms.BaseForm):
     """A form a patient or provider types into. No `maxlength` on its inputs, because a browser cuts
     a pasted text to it without a word: each field's `max_length` still refuses a longer value, with
     a message next to it and everything else kept. And what is typed into a one-line box is one line
-    (`validate_one_line`)."""
+    (`validate_one_line`). A phone kept in a phone column is refused with an extension, which that
+    column would drop (`validate_phone_without_extension`)."""
 
     def __getitem__(self, name: str) -> forms.BoundField:
         # Every way of showing a field goes through here, fields added in __init__ included.
@@ -54,6 +58,12 @@ class NothingCutForm(forms.BaseForm):
             plain_one_line = type(field) is forms.CharField and isinstance(field.widget, forms.TextInput)
             if plain_one_line and validate_one_line not in field.validators:
                 field.validators.append(validate_one_line)
+            # A phone kept in a phone column loses its extension; one kept as text keeps it.
+            kept_in_a_phone_column = isinstance(field, PhoneNumberField) and not isinstance(
+                field, PhoneTextFormField
+            )
+            if kept_in_a_phone_column and validate_phone_without_extension not in field.validators:
+                field.validators.append(validate_phone_without_extension)
         super().full_clean()
 
 

@@ -271,6 +271,19 @@ class USStateFormField(forms.ChoiceField):
         return {**super().widget_attrs(widget), "autocomplete": "address-level1"}
 
 
+# --- Phone numbers --------------------------------------------------------------------------------
+
+
+def validate_phone_without_extension(value: Any) -> None:
+    """A phone column keeps the number alone (E.164, which has no extension): an extension typed
+    into one would be dropped without a word, so it is refused next to the field instead."""
+    if getattr(value, "extension", None):
+        raise ValidationError(
+            _("Please give the number without its extension: we keep the number only."),
+            code="phone_extension",
+        )
+
+
 # --- Phone numbers kept as text --------------------------------------------------------------------
 
 

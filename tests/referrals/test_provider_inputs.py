@@ -49,7 +49,14 @@ def test_an_npi_typed_with_spaces_or_dashes_is_stored_as_its_ten_digits(client, 
         ({"last_name": "Reyes 👩‍⚕️"}, "last_name", "A name cannot contain emoji or symbols."),
         ({"practice_name": "P" * 201}, "practice_name", "at most 200 characters (it has 201)"),
         ({"email": "a" * 140 + "@practice.example"}, "email", "at most 150 characters (it has 157)"),
+        # 150 characters as typed, 151 in lower case ("İ" lowers to two): more than the account name
+        # holds. It was refused at the top of the form about a "username" (found by test_form_fuzz.py).
+        ({"email": "a" * 133 + "@İstanbul.example"}, "email", "at most 150 characters (it has 151)"),
+        # Lowered, an "İ" is an i and a combining dot, which no account name holds.
+        ({"email": "ann@İstanbul.example"}, "email", "This address cannot be an account name here"),
         ({"phone": "1e309"}, "phone", "Enter a valid phone number"),
+        # The phone column keeps the number alone: the extension was dropped without a word.
+        ({"fax": "(217) 555-0101 ext. 12"}, "fax", "Please give the number without its extension"),
     ],
 )
 def test_registration_refuses_each_bad_value_by_its_field_and_keeps_the_rest(
@@ -64,6 +71,12 @@ def test_registration_refuses_each_bad_value_by_its_field_and_keeps_the_rest(
     content = response.content.decode()
     assert 'value="12 Oak Street"' in content and 'value="Springfield"' in content
     assert not ReferringProvider.objects.exists()
+
+
+def test_an_address_in_another_script_is_the_account_name_in_lower_case(client):
+    assert register(client, email="Ann@BÜCHER.example").status_code == 302
+    user = ReferringProvider.objects.select_related("user").get().user
+    assert user.username == user.email == "ann@bücher.example"
 
 
 @pytest.mark.parametrize(
