@@ -16,7 +16,7 @@ from clinic.core.models import OutboundEmail
 from clinic.core.roles import FRONT_DESK_NOTICES, staff_recipients
 
 from . import selectors, tokens
-from .ics import appointment_ics
+from .ics import METHOD, appointment_ics
 from .models import Appointment, AppointmentRequest, VisitType
 
 
@@ -79,7 +79,7 @@ def _ics_attachment(appointment: Appointment, *, cancel: bool = False) -> dict:
         "filename": "appointment.ics",
         "content": appointment_ics(appointment, manage_url=manage_url, cancel=cancel),
         "subtype": "calendar",
-        "params": {"method": "CANCEL" if cancel else "REQUEST"},
+        "params": {"method": METHOD},
     }
 
 

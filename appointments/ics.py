@@ -1,19 +1,22 @@
 """The calendar file sent with booking, reschedule and cancellation emails (RFC 5545, icalendar).
 
-One UID per appointment for its whole life; SEQUENCE goes up at every change, so calendars replace
-the event they already have; a cancellation is METHOD:CANCEL with STATUS:CANCELLED.
+A calendar entry for the patient's own calendar, not a meeting invitation: METHOD:PUBLISH (RFC 5546
+3.2.1) with no ATTENDEE and no ORGANIZER, so no calendar offers to accept, decline or reply to the
+clinic's no-reply address (RFC 5545 3.8.4.3: ORGANIZER is for group-scheduled events only). One UID
+per appointment for its whole life; SEQUENCE goes up at every change, so calendars replace the entry
+they already have; a cancellation is the same entry again with STATUS:CANCELLED.
 """
 
 import datetime
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event
 
 from .models import Appointment
 
 PRODID = "-//Pain Clinic Portal//Appointments//EN"
+METHOD = "PUBLISH"
 
 
 def appointment_ics(appointment: Appointment, *, manage_url: str, cancel: bool = False) -> str:
@@ -22,7 +25,7 @@ def appointment_ics(appointment: Appointment, *, manage_url: str, cancel: bool =
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "CANCEL" if cancel else "REQUEST")
+    calendar.add("method", METHOD)
 
     location = appointment.location
     event = Event()
@@ -43,9 +46,6 @@ def appointment_ics(appointment: Appointment, *, manage_url: str, cancel: bool =
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
-    organizer.params["cn"] = vText(settings.CLINIC_NAME)
-    event.add("organizer", organizer)
     calendar.add_component(event)
     # VTIMEZONE for settings.TIME_ZONE, so the file stands alone (RFC 5545 3.6.5); only the years
     # around the visit, to keep the file small.

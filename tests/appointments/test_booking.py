@@ -31,6 +31,10 @@ def calendar_of(message):
     return calendar, part.get_params()
 
 
+def part_text(message):
+    return calendar_part(message.message())[1].get_payload(decode=True).decode()
+
+
 def sent(template):
     return [m for m in mail.outbox if OutboundEmail.objects.filter(template=template, to=m.to[0]).exists()]
 
@@ -56,9 +60,12 @@ def test_booking_emails_the_visit_with_a_calendar_file(
     assert "Dr. Maya Okafor" in message.body and "100 River Road" in message.body
     assert "Elm Street garage" in message.body
     assert f"/appointments/r/{request.public_id}/" in message.body
-    calendar, _mimetype = calendar_of(message)
+    calendar, mimetype = calendar_of(message)
     event = calendar.walk("VEVENT")[0]
-    assert str(calendar["METHOD"]) == "REQUEST"
+    # An entry for her own calendar, not an invitation: nothing asks her to reply to a no-reply address.
+    assert str(calendar["METHOD"]) == "PUBLISH" and ("method", "PUBLISH") in mimetype
+    assert "ORGANIZER" not in event and "ATTENDEE" not in event and "RSVP" not in part_text(message)
+    assert str(event["STATUS"]) == "CONFIRMED"
     assert event["UID"] == f"{appointment.public_id}@pain-clinic-portal"
     assert event.decoded("DTSTART") == appointment.starts_at
     assert event["DTSTART"].params["TZID"] == "America/New_York"
@@ -157,12 +164,15 @@ def test_rescheduling_sends_the_same_uid_with_a_higher_sequence(location, physic
     event = calendar_of(mail.outbox[-1])[0].walk("VEVENT")[0]
     assert event["UID"] == appointment.ical_uid
     assert int(event["SEQUENCE"]) == 1
+    assert str(calendar_of(mail.outbox[-1])[0]["METHOD"]) == "PUBLISH" and str(event["STATUS"]) == "CONFIRMED"
     assert event.decoded("DTSTART") == local_slot(days_ahead=6, hour=14)
     assert "new time" in mail.outbox[-1].body
 
 
-def test_cancelling_sends_a_cancel_calendar_frees_the_slot_and_cannot_happen_twice(location, physician):
-    appointment = book(AppointmentRequestFactory(location=location), physician)
+def test_cancelling_sends_the_entry_cancelled_frees_the_slot_and_cannot_happen_twice(location, physician):
+    with mail_sent():
+        appointment = book(AppointmentRequestFactory(location=location), physician)
+    booked = calendar_of(mail.outbox[-1])[0].walk("VEVENT")[0]
     with mail_sent():
         services.appointment_cancel(
             appointment=appointment, reason="physician_unavailable", note="sick", by=None
@@ -170,10 +180,14 @@ def test_cancelling_sends_a_cancel_calendar_frees_the_slot_and_cannot_happen_twi
 
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED and appointment.sequence == 1
-    calendar = calendar_of(mail.outbox[-1])[0]
-    assert str(calendar["METHOD"]) == "CANCEL"
-    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
-    assert calendar.walk("VEVENT")[0]["UID"] == appointment.ical_uid
+    calendar, mimetype = calendar_of(mail.outbox[-1])
+    event = calendar.walk("VEVENT")[0]
+    # The same entry, newer, marked cancelled: a calendar that has it replaces it.
+    assert str(calendar["METHOD"]) == "PUBLISH" and ("method", "PUBLISH") in mimetype
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["UID"] == booked["UID"] == appointment.ical_uid
+    assert int(event["SEQUENCE"]) > int(booked["SEQUENCE"])
+    assert "ORGANIZER" not in event and "ATTENDEE" not in event
     with pytest.raises(ValidationError, match="already cancelled"):
         services.appointment_cancel(appointment=appointment, reason="other", by=None)
     # The slot is free for someone else.

@@ -104,7 +104,7 @@ def test_request_confirmation_booking_and_cancel_emails_each_arrive_once(celery_
     booked = wait_for_email(smtp_sink, address, "Your appointment is booked")
 
     calendar, part = calendar_part(booked)
-    assert part.get_filename() == "appointment.ics" and part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "appointment.ics" and part.get_param("method") == "PUBLISH"
     event = calendar.walk("VEVENT")[0]
     assert event.decoded("DTSTART") == starts_at
     assert event.decoded("DTEND") == starts_at + datetime.timedelta(minutes=60)
@@ -120,8 +120,9 @@ def test_request_confirmation_booking_and_cancel_emails_each_arrive_once(celery_
     client.post(cancel_path)  # cancelling twice changes nothing
     cancelled = wait_for_email(smtp_sink, address, "is cancelled")
     cancel_calendar, cancel_part = calendar_part(cancelled)
-    assert cancel_part.get_param("method") == "CANCEL"
-    assert str(cancel_calendar["METHOD"]) == "CANCEL"
+    assert cancel_part.get_param("method") == "PUBLISH"
+    assert str(cancel_calendar["METHOD"]) == "PUBLISH"
+    assert str(cancel_calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     assert str(cancel_calendar.walk("VEVENT")[0]["UID"]) == str(event["UID"])
     assert int(cancel_calendar.walk("VEVENT")[0]["SEQUENCE"]) == 1
     wait_for_email(smtp_sink, desk, "A patient cancelled")
