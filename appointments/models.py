@@ -17,6 +17,7 @@ from clinic.core.clinical.procedure_safety import PROCEDURES
 from clinic.core.models import PERSON_IDENTITY_FIELDS, ContactMethod, PatientRecord, PublicModel, person_label
 from clinic.core.person import PersonNameField
 from clinic.core.status import StatusMoves
+from clinic.core.times import clinic_time
 from clinic.core.translated import Text
 
 PLANNED_PROCEDURE_CHOICES: Final[list[tuple[str, Text]]] = [
@@ -324,9 +325,7 @@ class Appointment(PatientRecord, PublicModel):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_visit_type_display()} {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
-        )
+        return f"{self.get_visit_type_display()} {clinic_time(self.starts_at)} ({self.get_status_display()})"
 
     def audit_patient(self) -> tuple[int | None, str]:
         return self.patient_id, str(self.patient)
@@ -401,7 +400,7 @@ class SafetyOverride(PatientRecord, models.Model):
         permissions = [("override_safetyoverride", "Can book a procedure the safety screen defers")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.by}"
+        return f"{clinic_time(self.created_at)} {self.by}"
 
     def audit_patient(self) -> tuple[int | None, str]:
         return self.request.audit_patient()

@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +20,7 @@ from appointments.models import (
 )
 from clinic.core.admin import ClinicModelAdmin
 from clinic.core.forms import validation_error_text
+from clinic.core.times import clinic_time
 
 from .pages import AppointmentPages, AppointmentRequestPages
 
@@ -35,7 +35,7 @@ def _overrides_html(overrides) -> str:
             "<li>{} {}: {} <em>({})</em><br><small>{}</small></li>",
             (
                 (
-                    f"{timezone.localtime(override.created_at):%Y-%m-%d %H:%M}",
+                    clinic_time(override.created_at),
                     override.by,
                     override.reason,
                     _("rules %(version)s") % {"version": override.rules_version or "-"},
@@ -283,7 +283,7 @@ class AppointmentAdmin(AppointmentPages):
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, obj):
-        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
+        return clinic_time(obj.starts_at)
 
     def _outcome(self, request, queryset, service, done_message):
         done = 0

@@ -19,6 +19,7 @@ from appointments.models import Appointment, LocationHours, VisitType
 from clinic.core.admin import ClinicModelAdmin
 from clinic.core.audit import record_view_log, record_views_log
 from clinic.core.forms import form_add_validation_error, validation_error_text
+from clinic.core.times import clinic_time
 
 
 def _object_or_404(queryset, object_id: str):
@@ -108,7 +109,7 @@ class AppointmentRequestPages(ClinicModelAdmin):
                     request,
                     _("Booked %(when)s with %(physician)s; the patient has been emailed.")
                     % {
-                        "when": f"{timezone.localtime(appointment.starts_at):%Y-%m-%d %H:%M}",
+                        "when": clinic_time(appointment.starts_at),
                         "physician": appointment.physician.display_name,
                     },
                     messages.SUCCESS,
