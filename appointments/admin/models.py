@@ -181,7 +181,8 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
     ]
     readonly_fields = [field for field in fields if isinstance(field, str) and field != "is_urgent"]
     change_form_template = "appointments/admin/request_change_form.html"
-    actions = ["withdraw_selected"]
+    actions = ["withdraw_selected", "export_csv"]
+    export_exclude = ("book_link",)
 
     def get_queryset(self, request):
         return selectors.with_intake_summary(super().get_queryset(request))
@@ -269,7 +270,7 @@ class AppointmentAdmin(AppointmentPages):
     )
     change_form_template = "appointments/admin/appointment_change_form.html"
     change_list_template = "appointments/admin/appointment_change_list.html"
-    actions = ["mark_attended", "mark_no_show"]
+    actions = ["mark_attended", "mark_no_show", "export_csv"]
 
     def has_add_permission(self, request):
         return False

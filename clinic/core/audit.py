@@ -197,6 +197,24 @@ def record_search_log(*, request: HttpRequest, model: type[models.Model], terms:
         )
 
 
+def record_export_log(
+    *, request: HttpRequest, model: type[models.Model], filters: str, row_count: int
+) -> None:
+    """A signed-in person downloaded `row_count` rows of `model`, as the list's `filters` chose them."""
+    filters = "".join(character for character in filters if character.isprintable())
+    if (user := _viewer(request)) is not None:
+        RecordView.objects.create(
+            user=user,
+            username=user.get_username(),
+            kind=RecordView.Kind.EXPORT,
+            content_type=ContentType.objects.get_for_model(model),
+            record_label=str(model._meta.verbose_name_plural)[:200],
+            filters=filters[:500],
+            row_count=row_count,
+            client_address=client_address(request),
+        )
+
+
 def task_correlation_start(task: Any = None, **_signal: Any) -> None:
     """Celery's task_prerun: the changes a task makes have no actor; their correlation id names it."""
     correlation_id.set(f"task {getattr(task, 'name', '?')}"[:255])

@@ -418,6 +418,10 @@ class RecordView(models.Model):
     patient_label = models.CharField(_("patient as the record names them"), max_length=250, blank=True)
     # The words of a search (what was looked for is the point of auditing it).
     search_terms = models.CharField(_("searched for"), max_length=200, blank=True)
+    # An export: the list's filters as its address gave them (without the words searched for, which
+    # the search's own row keeps) and how many rows the file held.
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     client_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:

@@ -84,7 +84,7 @@ class IntakeAdmin(IntakePages):
     raw_id_fields = ["patient", "invited_by", "reviewed_by", "insurance_card_front", "insurance_card_back"]
     show_full_result_count = False
     date_hierarchy = "created_at"
-    actions = ["mark_reviewed", "send_invitation_again"]
+    actions = ["mark_reviewed", "send_invitation_again", "export_csv"]
     inlines = [StaffAlertInline, IntakeEventInline]
     fieldsets = [
         (
@@ -180,6 +180,13 @@ class IntakeAdmin(IntakePages):
         if self.reads_clinical_detail(request):
             return self.list_display
         return ["name", "date_of_birth", "status", "submitted_at", "scheduling_flags"]
+
+    def get_export_fields(self, request):
+        fields = super().get_export_fields(request)
+        if self.reads_clinical_detail(request):
+            return fields
+        clinical = self.CLINICAL_FIELDS | {"flags", "headline_scores"}  # PHQ-9 item 9, the scores
+        return [name for name in fields if name not in clinical]
 
     def has_review_permission(self, request):
         return request.user.has_perm("intake.review_intake")

@@ -133,7 +133,7 @@ class ReferralAdmin(ReferralPages):
     raw_id_fields = ["provider", "patient", "location"]
     show_full_result_count = False
     list_per_page = 50
-    actions = ["mark_under_review"]
+    actions = ["mark_under_review", "export_csv"]
     inlines = [StaffAlertInline]
     change_form_template = "admin/referrals/referral/change_form.html"
 

@@ -131,6 +131,8 @@ class RecordViewAdmin(ReadOnlyAuditAdmin):
         "record_link",
         "patient_link",
         "search_terms",
+        "filters",
+        "row_count",
         "client_address",
     )
 

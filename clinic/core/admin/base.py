@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from clinic.core.audit import record_search_log, record_view_log
 from clinic.core.models import PatientRecord, StaffAlert, StaffAlertQuerySet
 
+from .exports import CsvExportMixin
+
 _MAX_PK = 2**63 - 1
 
 
@@ -53,8 +55,9 @@ class AuditViewsMixin(_AdminBase):
         return super().changelist_view(request, extra_context)
 
 
-class ClinicModelAdmin(AuditViewsMixin, RefuseTamperedSelectionMixin, admin.ModelAdmin):
-    """The base of every ModelAdmin in the portal."""
+class ClinicModelAdmin(AuditViewsMixin, CsvExportMixin, RefuseTamperedSelectionMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin in the portal; a list with "export_csv" among its actions offers
+    "Export CSV" (clinic.core.admin.exports)."""
 
     show_full_result_count = False
 
