@@ -11,7 +11,9 @@ from .tokens import resume_url
 
 
 def _patient_context(intake: Intake) -> dict:
-    return {"resume_url": resume_url(intake.public_id), "expires_on": intake.expires_at.date().isoformat()}
+    # The link's last day on the clinic's calendar, not UTC's (a day later in a US evening).
+    expires_on = timezone.localdate(intake.expires_at).isoformat()
+    return {"resume_url": resume_url(intake.public_id), "expires_on": expires_on}
 
 
 def email_intake_invitation(*, intake: Intake) -> OutboundEmail:

@@ -1,14 +1,17 @@
 """intake_invite: the one service staff (admin) and Referrals use to invite a known patient."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clinic.core.models import OutboundEmail
+from intake.emails import email_intake_resume
 from intake.models import Intake, IntakeStatus
 from intake.services import intake_invite
-from tests.factories import PatientFactory, StaffUserFactory
+from tests.factories import IntakeFactory, PatientFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,13 @@ def test_the_invitation_link_opens_the_prefilled_intake(client):
     assert b'value="Grace"' in response.content
     intake.refresh_from_db()
     assert intake.email_verified_at is not None
+
+
+def test_the_link_s_last_day_is_the_clinic_s_date_not_utc_s(settings):
+    # 03:00 UTC on the 16th is still the evening of the 15th in New York.
+    settings.TIME_ZONE = "America/New_York"
+    intake = IntakeFactory(expires_at=datetime.datetime(2027, 1, 16, 3, 0, tzinfo=datetime.UTC))
+
+    email = email_intake_resume(intake=intake)
+
+    assert email.context["expires_on"] == "2027-01-15"
