@@ -5,15 +5,18 @@ apps' models touches one place.
 """
 
 import datetime
+import itertools
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.core.clinical import procedure_safety
-from clinic.core.models import Patient, SafetyScreenRecord
+from clinic.core.models import Location, Patient, SafetyScreenRecord
 from clinic.core.selectors import safety_screen_for_patient, with_safety_screen_result
 from intake.models import Intake, IntakeStatus
 from intake.selectors import open_draft_for_patient
@@ -27,6 +30,7 @@ from .models import (
     LocationHours,
     Physician,
     RequestStatus,
+    VisitType,
 )
 
 # --- Intake (intake/models.py) -----------------------------------------------------------------------
@@ -41,10 +45,12 @@ QUEUE_FLAG_PREFIXES = (
     "pregnancy_possible",
 )
 
+_Row = TypeVar("_Row", bound=Model)
 
-def with_intake_summary(requests: QuerySet[AppointmentRequest]) -> QuerySet[AppointmentRequest]:
-    """Annotate each request with its patient's latest intake (status, red-flag tier) and stored
-    safety screen (`safety_screen_result`).
+
+def with_intake_summary(requests: QuerySet[_Row]) -> QuerySet[_Row]:
+    """Annotate each request (or visit: any row with a `patient`) with its patient's latest intake
+    (status, red-flag tier) and stored safety screen (`safety_screen_result`).
 
     One query for the whole list (correlated subqueries), whatever its length.
     """
@@ -192,6 +198,61 @@ def day_visits(
     if physician_id:
         visits = visits.filter(physician_id=physician_id)
     return visits
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    """One visit of the day view with what the desk checks before the patient arrives."""
+
+    visit: Appointment
+    intake_status: str  # the patient's latest intake's status, as staff read it
+    red_flag_tier: str  # that intake's highest red-flag tier ("" for none)
+    flags: list[str]  # the stored screen's flags that decide booking (queue_flag_labels)
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    physician: Physician
+    location: Location
+    visits: list[DayVisit]
+
+
+def _day_visit(visit: Appointment) -> DayVisit:
+    status = getattr(visit, "intake_status", None)
+    screen = getattr(visit, "safety_screen_result", None)
+    flags = queue_flag_labels(screen)
+    if screen is None and visit.visit_type == VisitType.PROCEDURE:
+        flags.insert(0, _("No safety screen on record"))
+    return DayVisit(
+        visit=visit,
+        intake_status=str(IntakeStatus(status).label) if status in IntakeStatus.values else _("No intake"),
+        red_flag_tier=getattr(visit, "intake_red_flag_tier", None) or "",
+        flags=flags,
+    )
+
+
+def day_schedule(
+    *, day: datetime.date, location_id: int | None = None, physician_id: int | None = None
+) -> list[DayGroup]:
+    """The day view: the day's visits grouped by physician, then location, each in time order, with
+    the patient's intake status and booking flags. One query whatever the number of visits."""
+    visits = with_intake_summary(
+        day_visits(day=day, location_id=location_id, physician_id=physician_id).order_by(
+            "physician__last_name",
+            "physician__first_name",
+            "physician_id",
+            "location__name",
+            "location_id",
+            "starts_at",
+        )
+    )
+    return [
+        DayGroup(physician=rows[0].physician, location=rows[0].location, visits=[_day_visit(v) for v in rows])
+        for rows in (
+            list(group)
+            for _key, group in itertools.groupby(visits, key=lambda v: (v.physician_id, v.location_id))
+        )
+    ]
 
 
 def reminder_candidates(*, now: datetime.datetime, horizon: datetime.timedelta) -> QuerySet[Appointment]:

@@ -2,14 +2,16 @@
 rescheduling or cancelling a visit, and the day view.
 """
 
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,15 +279,26 @@ class AppointmentPages(ClinicModelAdmin):
         data = request.GET.copy()
         data.setdefault("day", timezone.localdate().isoformat())
         form = DayViewForm(data)
-        visits: list[Appointment] | QuerySet[Appointment] = []
+        schedule: list[selectors.DayGroup] = []
+        visits: list[Appointment] = []
+        days: dict[str, str] = {}
         if form.is_valid():
-            visits = selectors.day_visits(
-                day=form.cleaned_data["day"],
+            day = form.cleaned_data["day"]
+            schedule = selectors.day_schedule(
+                day=day,
                 location_id=getattr(form.cleaned_data["location"], "pk", None),
                 physician_id=getattr(form.cleaned_data["physician"], "pk", None),
             )
-            visits = list(visits)
+            visits = [row.visit for group in schedule for row in group.visits]
             record_views_log(request=request, records=visits)
+            days = {
+                "previous_day_url": _day_url(form, day - datetime.timedelta(days=1)),
+                "next_day_url": _day_url(form, day + datetime.timedelta(days=1)),
+            }
+        else:
+            self.message_user(
+                request, _("No visits shown: please check the day and the filters."), messages.ERROR
+            )
         return TemplateResponse(
             request,
             "appointments/admin/day_view.html",
@@ -294,6 +307,18 @@ class AppointmentPages(ClinicModelAdmin):
                 "opts": self.model._meta,
                 "title": _("Day view"),
                 "form": form,
+                "schedule": schedule,
                 "visits": visits,
+                "today_url": _day_url(form if form.is_valid() else None, timezone.localdate()),
+                **days,
             },
         )
+
+
+def _day_url(form: DayViewForm | None, day: datetime.date) -> str:
+    """The day view of `day`, keeping the location and physician the page was filtered on."""
+    query = {"day": day.isoformat()}
+    for name in ("location", "physician"):
+        if form is not None and form.cleaned_data.get(name) is not None:
+            query[name] = str(form.cleaned_data[name].pk)
+    return f"{reverse('admin:appointments_appointment_day')}?{urlencode(query)}"

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import AppointmentRequest, RequestStatus
+from appointments.models import AppointmentRequest, AppointmentStatus, RequestStatus
+from appointments.selectors import day_visits
 from clinic.core.models import StaffAlert
 from clinic.core.translated import StrPromise
 from intake.models import Intake, IntakeStatus
@@ -22,11 +23,15 @@ class Worklist:
     label: StrPromise
     permission: str
     url_name: str
-    query: str
+    query: str | Callable[[], str]  # a callable for a query that changes (today's date)
     items: Callable[[Any], QuerySet]  # given the user
     urgent: bool = False
     # A red-flag tier shown beside the label with the tier styles of every other page.
     tier: str = ""
+
+    def url(self) -> str:
+        query = self.query() if callable(self.query) else self.query
+        return f"{reverse(self.url_name)}?{query}"
 
 
 def _unacknowledged_alerts(tier: str) -> Callable[[Any], QuerySet]:
@@ -59,6 +64,15 @@ def _requests_to_book(user) -> QuerySet:
     return AppointmentRequest.objects.filter(status=RequestStatus.OPEN)
 
 
+def _todays_visits(user) -> QuerySet:
+    return day_visits(day=timezone.localdate()).exclude(status=AppointmentStatus.CANCELLED)
+
+
+def _today() -> str:
+    """Today on the clinic's calendar (its time zone), not the server's or UTC's."""
+    return f"day={timezone.localdate().isoformat()}"
+
+
 WORKLISTS = (
     Worklist(
         _("Emergency alerts to acknowledge"),
@@ -77,6 +91,13 @@ WORKLISTS = (
         _unacknowledged_alerts(StaffAlert.Tier.URGENT),
         urgent=True,
         tier=StaffAlert.Tier.URGENT,
+    ),
+    Worklist(
+        _("Today's schedule"),
+        "appointments.view_appointment",
+        "admin:appointments_appointment_day",
+        _today,
+        _todays_visits,
     ),
     Worklist(
         _("New referrals to triage"),
@@ -130,7 +151,7 @@ def staff_worklists(user) -> list[WorklistEntry]:
     return [
         WorklistEntry(
             worklist.label,
-            f"{reverse(worklist.url_name)}?{worklist.query}",
+            worklist.url(),
             worklist.items(user).count(),
             worklist.urgent,
             worklist.tier,
