@@ -18,11 +18,16 @@ from appointments.models import (
     Physician,
     RequestStatus,
 )
-from clinic.core.admin import ClinicModelAdmin
+from clinic.core.admin import ClinicModelAdmin, searching
 from clinic.core.forms import validation_error_text
 from clinic.core.times import clinic_time
 
 from .pages import AppointmentPages, AppointmentRequestPages
+
+SEARCH_HELP = _(
+    "Patient name, email or date of birth (01/05/1980, 1/5/80, 1980-01-05, Jan 5 1980: month first). "
+    "A search looks across all statuses unless one is chosen."
+)
 
 
 def _overrides_html(overrides) -> str:
@@ -104,7 +109,8 @@ class PreferredDayFilter(admin.SimpleListFilter):
 
 
 class QueueStatusFilter(admin.SimpleListFilter):
-    """Opens on the requests to book; the other states are one click away."""
+    """Opens on the requests to book; the other states are one click away. A search looks across
+    every status (a booked or closed request is found too) unless a status is chosen."""
 
     title = _("status")
     parameter_name = "status"
@@ -113,12 +119,15 @@ class QueueStatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [*RequestStatus.choices, ("all", _("All"))]
 
+    def current(self, request) -> str:
+        return self.value() or ("all" if searching(request) else self.default)
+
     def queryset(self, request, queryset):
-        value = self.value() or self.default
+        value = self.current(request)
         return queryset if value == "all" else queryset.filter(status=value)
 
     def choices(self, changelist):
-        current = self.value() or self.default
+        current = self.current(self.request)
         for value, label in self.lookup_choices:
             yield {
                 "selected": current == value,
@@ -152,7 +161,10 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
         "is_urgent",
         "known_patient",
     ]
-    search_fields = ["last_name", "first_name", "email", "=date_of_birth", "=public_id"]
+    search_fields = ["last_name", "first_name", "email", "=public_id"]
+    date_of_birth_lookup = "date_of_birth"
+    search_help_text = SEARCH_HELP
+    change_list_template = "admin/clinic/searched_change_list.html"
     list_select_related = ["location", "patient"]
     ordering = ["-is_urgent", "created_at"]
     show_full_result_count = False
@@ -243,7 +255,9 @@ class AppointmentAdmin(AppointmentPages):
         "other_time_requested_at",
     ]
     list_filter = ["status", "location", "physician", "visit_type"]
-    search_fields = ["=public_id", "patient__last_name", "patient__first_name", "=patient__date_of_birth"]
+    search_fields = ["=public_id", "patient__last_name", "patient__first_name"]
+    date_of_birth_lookup = "patient__date_of_birth"
+    search_help_text = SEARCH_HELP
     list_select_related = ["physician", "location", "patient"]
     date_hierarchy = "starts_at"
     show_full_result_count = False

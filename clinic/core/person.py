@@ -345,3 +345,95 @@ class USStateField(ShapedCharField):
 class ZIPCodeField(ShapedCharField):
     form_field_class = ZIPCodeFormField
     default_max_length = 10
+
+
+# --- A date of birth typed into a search box -------------------------------------------------------
+# Staff type a date of birth as it was said or written: 01/05/1980, 1/5/80, 01-05-1980, 1980-01-05,
+# "Jan 5 1980", "January 5, 1980", "5 January 1980". A numeric date is read the US way, month first
+# (01/05/1980 is 5 January); only when the first number cannot be a month (25/12/1980) is it read day
+# first. A two-digit year is either century that gives a possible date of birth (3/4/15: 2015 or 1915).
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month_name>[a-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_SEP = r"[\s,/.-]+"
+_SPOKEN_DATES = (
+    re.compile(rf"(?<!\w){_MONTH}{_SEP}{_DAY}{_SEP}{_YEAR}(?!\w)", re.IGNORECASE),  # Jan 5, 1980
+    re.compile(rf"(?<!\w){_DAY}{_SEP}(?:of\s+)?{_MONTH}{_SEP}{_YEAR}(?!\w)", re.IGNORECASE),  # 5 Jan 1980
+)
+_ISO_DATE = re.compile(r"(?P<year>\d{4})[/.-](?P<month>\d{1,2})[/.-](?P<day>\d{1,2})")
+_US_DATE = re.compile(r"(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})")
+
+
+def _years(text: str, today: date) -> list[int]:
+    if len(text) == 4:
+        return [int(text)]
+    return [century + int(text) for century in (today.year // 100 * 100, today.year // 100 * 100 - 100)]
+
+
+def _possible(year: int, month: int, day: int, *, today: date, two_digit: bool) -> date | None:
+    try:
+        candidate = date(year, month, day)
+    except ValueError:
+        return None
+    if two_digit and not oldest_date_of_birth(today) <= candidate <= today:
+        return None
+    return candidate
+
+
+def _read(year_text: str, month: int, day: int, today: date) -> set[date]:
+    two_digit = len(year_text) == 2
+    found = (
+        _possible(year, month, day, today=today, two_digit=two_digit) for year in _years(year_text, today)
+    )
+    return {candidate for candidate in found if candidate is not None}
+
+
+def _numeric_date(word: str, today: date) -> set[date]:
+    if match := _ISO_DATE.fullmatch(word):
+        return _read(match["year"], int(match["month"]), int(match["day"]), today)
+    if match := _US_DATE.fullmatch(word):
+        first, second = int(match["first"]), int(match["second"])
+        month, day = (first, second) if first <= 12 else (second, first)  # noqa: PLR2004 (months)
+        return _read(match["year"], month, day, today)
+    return set()
+
+
+def dates_of_birth_in_search(search_term: str) -> tuple[list[set[date]], str]:
+    """The dates of birth typed among the words of a search, each as the days it can be (one, or two
+    for a two-digit year), and the words left over. Words shaped like a date that is not one
+    (02/30/1970) stay among the words, to be searched as text."""
+    today = timezone.localdate()
+    text = unicodedata.normalize("NFKC", search_term or "")
+    found: list[set[date]] = []
+
+    def spoken(match: re.Match[str]) -> str:
+        month = _MONTHS.get(match["month_name"].lower())
+        days = _read(match["year"], month, int(match["day"]), today) if month else set()
+        if not days:
+            return match[0]
+        found.append(days)
+        return " "
+
+    for pattern in _SPOKEN_DATES:
+        text = pattern.sub(spoken, text)
+    rest = []
+    for word in text.split():
+        days = _numeric_date(word.strip(","), today)
+        if days:
+            found.append(days)
+        else:
+            rest.append(word)
+    return found, " ".join(rest)

@@ -79,7 +79,12 @@ class IntakeAdmin(IntakePages):
 
     list_display = ["name", "date_of_birth", "status", "submitted_at", "flags", "headline_scores"]
     list_filter = ["status", FlagFilter, "submitted_at"]
-    search_fields = ["last_name", "first_name", "email", "=date_of_birth"]
+    search_fields = ["last_name", "first_name", "email"]
+    date_of_birth_lookup = "date_of_birth"
+    search_help_text = _(
+        "Patient name, email or date of birth (01/05/1980, 1/5/80, 1980-01-05, Jan 5 1980: month first)."
+    )
+    change_list_template = "admin/clinic/searched_change_list.html"
     list_select_related = ["patient"]
     raw_id_fields = ["patient", "invited_by", "reviewed_by", "insurance_card_front", "insurance_card_back"]
     show_full_result_count = False

@@ -127,7 +127,12 @@ class ReferralAdmin(ReferralPages):
         RedFlagFilter,
     ]
     search_fields = ["number", "patient_last_name", "patient_first_name", "=provider__npi"]
-    search_help_text = _("Patient name, date of birth (YYYY-MM-DD or MM/DD/YYYY), referral number or NPI.")
+    date_of_birth_lookup = "patient_date_of_birth"
+    search_help_text = _(
+        "Patient name, date of birth (01/05/1980, 1/5/80, 1980-01-05, Jan 5 1980: month first), "
+        "referral number or NPI."
+    )
+    change_list_template = "admin/clinic/searched_change_list.html"
     list_select_related = ["provider", "location"]
     ordering = ["queue_priority", "submitted_at"]
     raw_id_fields = ["provider", "patient", "location"]
@@ -167,18 +172,6 @@ class ReferralAdmin(ReferralPages):
         days = obj.time_waiting.days
         return ngettext("%d day", "%d days", days) % days
 
-    def get_search_results(self, request, queryset, search_term):
-        # A date among the words ("Dupont 05/06/1970", as said on the phone) is the date of birth;
-        # the other words search names, number and NPI as usual.
-        words = search_term.split()
-        dates = {word: _parse_date(word) for word in words}
-        if not any(dates.values()):
-            return super().get_search_results(request, queryset, search_term)
-        for dob in {dob for dob in dates.values() if dob is not None}:
-            queryset = queryset.filter(patient_date_of_birth=dob)
-        rest = " ".join(word for word in words if dates[word] is None)
-        return super().get_search_results(request, queryset, rest) if rest else (queryset, False)
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("provider__user", "patient", "location")
 
@@ -204,15 +197,6 @@ class ReferralAdmin(ReferralPages):
             )
         for message in refused:
             self.message_user(request, message, messages.ERROR)
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    return None
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):

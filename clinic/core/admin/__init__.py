@@ -4,7 +4,13 @@ logs (audit).
 """
 
 from . import audit, staff_site
-from .base import ClinicModelAdmin, ReadOnlyModelAdmin, RefuseTamperedSelectionMixin, StaffAlertInline
+from .base import (
+    ClinicModelAdmin,
+    ReadOnlyModelAdmin,
+    RefuseTamperedSelectionMixin,
+    StaffAlertInline,
+    searching,
+)
 from .models import LocationAdmin, OutboundEmailAdmin, PatientAdmin, StaffAlertAdmin
 
 __all__ = [
@@ -17,5 +23,6 @@ __all__ = [
     "StaffAlertAdmin",
     "StaffAlertInline",
     "audit",
+    "searching",
     "staff_site",
 ]

@@ -9,10 +9,13 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.audit import record_search_log, record_view_log
 from clinic.core.models import PatientRecord, StaffAlert, StaffAlertQuerySet
+from clinic.core.person import dates_of_birth_in_search
 
 from .exports import CsvExportMixin
 
@@ -55,7 +58,72 @@ class AuditViewsMixin(_AdminBase):
         return super().changelist_view(request, extra_context)
 
 
-class ClinicModelAdmin(AuditViewsMixin, CsvExportMixin, RefuseTamperedSelectionMixin, admin.ModelAdmin):
+class DateOfBirthSearchMixin(_AdminBase):
+    """A date of birth typed in the search box in any common format (`dates_of_birth_in_search`:
+    01/05/1980, 1/5/80, 1980-01-05, "Jan 5 1980", "5 January 1980") finds the patients born that day;
+    the other words search the list's `search_fields` as usual."""
+
+    date_of_birth_lookup: str | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        if not self.date_of_birth_lookup:
+            return super().get_search_results(request, queryset, search_term)
+        dates, rest = dates_of_birth_in_search(search_term)
+        if not dates:
+            return super().get_search_results(request, queryset, search_term)
+        for days in dates:
+            queryset = queryset.filter(**{f"{self.date_of_birth_lookup}__in": sorted(days)})
+        return super().get_search_results(request, queryset, rest) if rest else (queryset, False)
+
+
+def searching(request: HttpRequest) -> bool:
+    return bool(request.GET.get(SEARCH_VAR, "").strip())
+
+
+class ActiveFilterLineMixin(_AdminBase):
+    """The list names its active filters in a line above the rows, not only in the sidebar; a filter
+    applied by default (a list filter with a `default`) is named as such, and is set aside while
+    searching (the filter's own queryset does so), which the line says: "Searching all statuses"."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data and "cl" in response.context_data:
+            response.context_data["active_filter_line"] = self.active_filter_line(
+                request, response.context_data["cl"]
+            )
+        return response
+
+    def active_filter_line(self, request, changelist) -> str:
+        chosen = changelist.get_filters_params()
+        named, by_default = [], False
+        for spec in changelist.filter_specs:
+            explicit = any(param in chosen for param in spec.expected_parameters())
+            defaulted = getattr(spec, "default", None) is not None and not explicit and not searching(request)
+            if not (explicit or defaulted):
+                continue
+            labels = [str(choice["display"]) for choice in spec.choices(changelist) if choice.get("selected")]
+            named.append(f"{spec.title}: {', '.join(labels)}")
+            by_default = by_default or defaulted
+        if named:
+            line = gettext("Filtered by %(filters)s.") % {"filters": "; ".join(named)}
+            if by_default:
+                line += " " + gettext("(The default: a search looks across all statuses.)")
+            elif searching(request):
+                line += " " + gettext("Searching within this filter only.")
+            return line
+        if searching(request):
+            return gettext("Searching all statuses.")
+        return gettext("No filter: showing all statuses.")
+
+
+class ClinicModelAdmin(
+    ActiveFilterLineMixin,
+    DateOfBirthSearchMixin,
+    AuditViewsMixin,
+    CsvExportMixin,
+    RefuseTamperedSelectionMixin,
+    admin.ModelAdmin,
+):
     """The base of every ModelAdmin in the portal; a list with "export_csv" among its actions offers
     "Export CSV" (clinic.core.admin.exports)."""
 
