@@ -368,7 +368,21 @@ class AppointmentEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+        from_label, to_label = event_status_label(self.from_status), event_status_label(self.to_status)
+        return f"{self.action_label}: {from_label} -> {to_label}"
+
+    @property
+    def action_label(self) -> str:
+        """In words: "another_time_requested" reads "Another time requested"."""
+        return self.action.replace("_", " ").capitalize()
+
+
+def event_status_label(code: str) -> str:
+    """A request's or a visit's status in words ("open" is "To book"); "-" for none."""
+    if not code:
+        return "-"
+    labels = {**dict(AppointmentStatus.choices), **dict(RequestStatus.choices)}
+    return str(labels.get(code, code))
 
 
 class SafetyOverride(PatientRecord, models.Model):

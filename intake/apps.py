@@ -9,6 +9,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from clinic.core.audit import audit_changes
 
+        from . import checks  # noqa: F401 (register the system checks)
         from .models import Allergy, InstrumentResponse, Intake, Medication
 
         # The patient's answers are masked (the entry says they changed, the intake holds them); what

@@ -17,6 +17,7 @@ from appointments.models import (
     LocationHours,
     Physician,
     RequestStatus,
+    event_status_label,
 )
 from clinic.core.admin import ClinicModelAdmin, searching
 from clinic.core.forms import validation_error_text
@@ -59,7 +60,6 @@ class PhysicianAdmin(ClinicModelAdmin):
     list_filter = ["is_active", "locations"]
     search_fields = ["last_name", "first_name"]
     filter_horizontal = ["locations"]
-    readonly_fields = ["public_id"]
     show_full_result_count = False
 
 
@@ -77,15 +77,27 @@ class EventInline(admin.TabularInline):
     model = AppointmentEvent
     readonly_fields = fields = (
         "created_at",
-        "action",
-        "from_status",
-        "to_status",
+        "action_display",
+        "from_display",
+        "to_display",
         "actor",
         "by_patient",
         "note",
     )
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("action"))
+    def action_display(self, obj):
+        return obj.action_label
+
+    @admin.display(description=_("from"))
+    def from_display(self, obj):
+        return event_status_label(obj.from_status)
+
+    @admin.display(description=_("to"))
+    def to_display(self, obj):
+        return event_status_label(obj.to_status)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -171,7 +183,6 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
     list_per_page = 50
     inlines = [EventInline]
     fields = [
-        "public_id",
         "status",
         "is_urgent",
         "patient",
@@ -184,8 +195,8 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
         "known_patient",
         "visit_type",
         "location",
-        "preferred_days",
-        "time_windows",
+        "preferred_days_display",
+        "time_windows_display",
         "earliest_date",
         "reason",
         "created_at",
@@ -216,6 +227,14 @@ class AppointmentRequestAdmin(AppointmentRequestPages):
     @admin.display(description=_("preferred"))
     def preferred(self, obj):
         return f"{obj.preferred_days_display} / {obj.time_windows_display}"
+
+    @admin.display(description=_("preferred days"))
+    def preferred_days_display(self, obj):
+        return obj.preferred_days_display
+
+    @admin.display(description=_("time windows"))
+    def time_windows_display(self, obj):
+        return obj.time_windows_display
 
     @admin.display(description=_("book"))
     def book_link(self, obj):
@@ -262,8 +281,9 @@ class AppointmentAdmin(AppointmentPages):
     date_hierarchy = "starts_at"
     show_full_result_count = False
     inlines = [EventInline]
+    # No public id or calendar sequence: staff find a visit by patient and day, and the sequence is
+    # only the calendar file's revision number (appointments/ics.py).
     readonly_fields = fields = (
-        "public_id",
         "status",
         "patient",
         "physician",
@@ -274,7 +294,6 @@ class AppointmentAdmin(AppointmentPages):
         "sedation_planned",
         "planned_procedure",
         "safety_overrides",
-        "sequence",
         "cancel_reason",
         "cancel_note",
         "cancelled_by_patient",

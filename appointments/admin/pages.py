@@ -20,8 +20,15 @@ from appointments.forms import BookingForm, DayViewForm, RescheduleForm, SafetyO
 from appointments.models import Appointment, LocationHours, VisitType
 from clinic.core.admin import ClinicModelAdmin
 from clinic.core.audit import record_view_log, record_views_log
+from clinic.core.clinical.red_flags import TIER_LABELS
 from clinic.core.forms import form_add_validation_error, validation_error_text
 from clinic.core.times import clinic_time
+from intake.models import IntakeStatus
+
+
+def _tier_label(tier: str) -> str:
+    """ "Emergency", "Urgent", "For the visit": the words every page uses for a red-flag tier."""
+    return str({str(key): label for key, label in TIER_LABELS.items()}.get(tier, tier))
 
 
 def _object_or_404(queryset, object_id: str):
@@ -51,14 +58,17 @@ class AppointmentRequestPages(ClinicModelAdmin):
 
     @admin.display(description=_("intake"))
     def intake(self, obj):
-        return getattr(obj, "intake_status", None) or _("none")
+        status = getattr(obj, "intake_status", None)
+        if not status:
+            return _("No intake")
+        return IntakeStatus(status).label if status in IntakeStatus.values else status
 
     @admin.display(description=_("flags"))
     def flags(self, obj):
         labels = []
         tier = getattr(obj, "intake_red_flag_tier", "")
         if tier:
-            labels.append(_("Red flag: %(tier)s") % {"tier": tier})
+            labels.append(_("Red flag: %(tier)s") % {"tier": _tier_label(tier)})
         labels += selectors.queue_flag_labels(getattr(obj, "safety_screen_result", None))
         return "; ".join(str(label) for label in labels) or "-"
 

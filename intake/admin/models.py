@@ -15,7 +15,8 @@ from clinic.core.status import StatusMoveRefused
 from clinic.core.templatetags.tiers import red_flag_findings
 from intake import selectors, services
 from intake.instruments import dn4
-from intake.instruments.licensed import LICENSED_CODES, instrument_unavailable_reason
+from intake.instruments.base import ScoreStatus
+from intake.instruments.registry import INSTRUMENTS
 from intake.models import Intake, IntakeEvent, IntakeStatus
 from intake.views import card_url
 
@@ -23,6 +24,19 @@ from .actions import patients_invite
 from .pages import IntakePages
 
 HEADLINE_CODES = ("peg", "phq9", "gad7", "odi", "ndi", "start_back", "promis_pi_4a")
+
+SCORE_STATUS_LABELS = {
+    ScoreStatus.SCORED: _("Scored"),
+    ScoreStatus.SCORED_PRORATED: _("Scored (prorated for a missing item)"),
+    ScoreStatus.NOT_SCORED_MISSING_ITEM: _("Not scored: an item is missing"),
+    ScoreStatus.NOT_SCORED_TOO_MANY_MISSING: _("Not scored: too many items missing"),
+}
+
+
+def instrument_title(code: str) -> str:
+    """The instrument's title from the registry; the code only for one no longer in it."""
+    instrument = INSTRUMENTS.get(code)
+    return str(instrument.title) if instrument else code
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -144,20 +158,6 @@ class IntakeAdmin(IntakePages):
     def get_queryset(self, request):
         return selectors.intake_admin_queryset(super().get_queryset(request))
 
-    def changelist_view(self, request, extra_context=None):
-        reasons = {code: instrument_unavailable_reason(code) for code in LICENSED_CODES}
-        if unavailable := [code for code, reason in reasons.items() if reason]:
-            self.message_user(
-                request,
-                _("Not offered to patients: %(codes)s. %(reason)s")
-                % {
-                    "codes": ", ".join(code.upper() for code in unavailable),
-                    "reason": reasons[unavailable[0]],
-                },
-                messages.WARNING,
-            )
-        return super().changelist_view(request, extra_context)
-
     # --- minimum necessary: the clinical parts are for those allowed to read them ---------------
 
     CLINICAL_FIELDS = frozenset(
@@ -238,7 +238,7 @@ class IntakeAdmin(IntakePages):
             response = by_code.get(code)
             if response is not None and response.total is not None:
                 band = f" ({response.band})" if response.band else ""
-                parts.append(f"{code.upper()} {response.display_total}{band}")
+                parts.append(f"{instrument_title(code)} {response.display_total}{band}")
         return " · ".join(parts) or "—"
 
     # --- detail -----------------------------------------------------------------------------------
@@ -268,7 +268,14 @@ class IntakeAdmin(IntakePages):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (r.code, r.version, r.display_total, r.band or "—", r.status, ", ".join(r.flags) or "—")
+                (
+                    instrument_title(r.code),
+                    r.version,
+                    r.display_total,
+                    r.band or "—",
+                    SCORE_STATUS_LABELS.get(r.status, r.status),  # type: ignore[call-overload]
+                    ", ".join(r.flags) or "—",
+                )
                 for r in responses
             ),
         )

@@ -239,7 +239,7 @@ class ReferringProviderAdmin(ReferringProviderPages):
     search_fields = ["=npi", "last_name", "first_name", "practice_name", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    readonly_fields = ["public_id", "user", "email_verified_at", "verified_at", "verified_by", "created_at"]
+    readonly_fields = ["user", "email_verified_at", "verified_at", "verified_by", "created_at"]
     actions = ["verify_providers"]
     show_full_result_count = False
     change_form_template = "admin/referrals/referringprovider/change_form.html"

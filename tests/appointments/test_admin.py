@@ -63,16 +63,16 @@ def test_the_queue_shows_urgent_then_oldest_with_intake_flags_in_bounded_queries
     assert [r.created_at for r in rows[1:]] == sorted(r.created_at for r in rows[1:])
     content = response.content.decode()
     for text in (
-        "Red flag: urgent",
+        "Red flag: Urgent",
         "On apixaban (anticoagulant)",
         "Pacemaker",
         "Contrast allergy (iodinated)",
-        "submitted",
+        "Submitted",
     ):
         assert text in content
     # The booking page shows them too, where the slot is chosen.
     book_page = desk.get(book_url(flagged)).content.decode()
-    assert "On apixaban (anticoagulant)" in book_page and "Red flag: urgent" in book_page
+    assert "On apixaban (anticoagulant)" in book_page and "Red flag: Urgent" in book_page
 
 
 def test_the_queue_filters_by_location_visit_type_and_preferred_day(desk, location):

@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://redis.internal:6379/0",
     "EMAIL_HOST": "smtp.internal",
     "SITE_URL": "https://portal.clinic.example",
+    # A clinic that offers the licensed questionnaires (without, `check` says they are not offered).
+    "INSTRUMENT_WORDING_FILE": str(Path(__file__).resolve().parents[1] / "data" / "instrument_wording.json"),
 }
 
 

@@ -148,7 +148,7 @@ def test_a_patient_completes_the_intake_across_two_devices_and_staff_see_the_res
     page.goto(f"{live_server.url}/staff/intake/intake/")
     row = page.locator("#result_list tbody tr").first
     assert "PHQ-9 item 9" in row.inner_text()
-    assert "PHQ9 1 (minimal)" in row.inner_text()
+    assert "Patient Health Questionnaire (PHQ-9) 1 (minimal)" in row.inner_text()
     row.get_by_role("link").first.click()
     detail = page.locator("#content").inner_text()
     for expected in [

@@ -16,7 +16,7 @@ from .test_staff import submitted_intake
 pytestmark = pytest.mark.django_db
 
 CLINICAL = [
-    "PHQ9 12",
+    "(PHQ-9) 12",
     "moderate",
     "ODI",
     "item9_positive",
@@ -48,7 +48,7 @@ def test_the_front_desk_list_has_no_scores_and_no_phq9_item9_filter(client):
 
     page = page_as(client, FRONT_DESK, reverse("admin:intake_intake_changelist"))
 
-    assert "PHQ9 12" not in page and "headline scores" not in page
+    assert "(PHQ-9) 12" not in page and "headline scores" not in page
     assert "PHQ-9 item 9" not in page
     assert "tier-emergency" in page
     filtered = client.get(reverse("admin:intake_intake_changelist") + "?flag=crisis").content.decode()
@@ -64,7 +64,7 @@ def test_those_who_review_intakes_read_every_clinical_part(client, role):
     for clinical in ["moderate", "item9_positive", "Low back", "POSITIVE: crisis resources", "Every answer"]:
         assert clinical in page, clinical
     listing = client.get(reverse("admin:intake_intake_changelist")).content.decode()
-    assert "PHQ9 12 (moderate)" in listing
+    assert "Patient Health Questionnaire (PHQ-9) 12 (moderate)" in listing
 
 
 def submitted_by(last_name):

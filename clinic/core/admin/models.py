@@ -23,10 +23,17 @@ from .pages import StaffAlertPages
 
 @admin.register(Patient)
 class PatientAdmin(ClinicModelAdmin):
-    list_display = ["last_name", "first_name", "date_of_birth", "email", "phone", "preferred_language"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "email",
+        "phone_display",
+        "preferred_language",
+    ]
     list_filter = ["preferred_language", "sex_at_birth"]
     search_fields = ["last_name", "first_name", "email", "=date_of_birth"]
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]  # not the public id: staff find a patient by name
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -34,6 +41,11 @@ class PatientAdmin(ClinicModelAdmin):
         if obj is not None and audit_readable(request.user):
             fields.append("audit_links")
         return fields
+
+    @admin.display(description=_("mobile phone"), ordering="phone")
+    def phone_display(self, obj: Patient) -> str:
+        """As the other staff pages write it: (518) 555-0100, not +15185550100."""
+        return obj.phone.as_national if obj.phone else "-"
 
     @admin.display(description=_("audit"))
     def audit_links(self, obj: Patient):
