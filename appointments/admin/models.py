@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -311,13 +312,25 @@ class AppointmentAdmin(AppointmentPages):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Every field is read-only (a visit moves through Reschedule, Cancel and the outcome actions),
+        so the page is a view with no Save buttons."""
+        extra_context = {
+            "title": _("View appointment"),
+            "show_save": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("safety overrides"))
     def safety_overrides(self, obj):
         return _overrides_html(list(obj.request.safety_overrides.select_related("by")))
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, obj):
-        return clinic_time(obj.starts_at)
+        # A datetime, so the list writes it as every other staff date: "Jan. 15, 2027, 9 a.m."
+        return timezone.localtime(obj.starts_at)
 
     def _outcome(self, request, queryset, service, done_message):
         done = 0

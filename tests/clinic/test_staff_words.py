@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from appointments import services
 from clinic.core.roles import CLINICIAN, FRONT_DESK
@@ -76,6 +77,16 @@ def test_the_appointment_page_shows_no_public_id_no_calendar_sequence_and_events
     assert "Calendar sequence" not in page and "Public id" not in page
     assert "To book" in page and "Booked" in page  # the booking event: from "open" to "booked"
     assert "open -&gt;" not in page and ">open<" not in page
+    # Nothing on it is edited in place: a page to read, with no Save buttons.
+    assert "<h1>View appointment</h1>" in page and 'name="_save"' not in page
+
+
+def test_the_visit_list_writes_the_start_as_the_other_staff_dates(desk, records):
+    starts = timezone.localtime(records["appointment"].starts_at)
+    page = visible(desk, reverse("admin:appointments_appointment_changelist"))
+
+    assert f">{starts:%Y-%m-%d %H:%M}<" not in page  # the column, not "2027-01-15 09:00"
+    assert date_format(starts, "DATETIME_FORMAT") in page
 
 
 def test_the_request_page_writes_days_and_times_in_words_without_the_public_id(desk, records):
