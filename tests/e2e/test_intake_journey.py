@@ -152,9 +152,9 @@ def test_a_patient_completes_the_intake_across_two_devices_and_staff_see_the_res
     row.get_by_role("link").first.click()
     detail = page.locator("#content").inner_text()
     for expected in [
-        "odi",
+        "Oswestry Disability Index v2.1a (ODI)",
         "minimal",
-        "start_back",
+        "Keele STarT Back Screening Tool",
         "low",
         "item9_positive",
         "On apixaban (anticoagulant)",
